@@ -1,0 +1,71 @@
+/** The cluster profile schema (cluster-profiles/*.yaml), after validation and defaulting. */
+export const MODULE_NAMES = ['serverless', 'eventing', 'api-gateway', 'application-connector', 'telemetry'] as const;
+export type ModuleName = (typeof MODULE_NAMES)[number];
+
+export type RuntimeKind = 'embedded' | 'kind';
+
+export interface ProfilePorts {
+  /** 0 means "any free loopback port". */
+  nats: number;
+  /** Function gateway (APIRule exposure and function URLs). */
+  gateway: number;
+  /** Eventing publisher proxy. */
+  publisher: number;
+  /** OTLP/HTTP receiver. */
+  otlp: number;
+}
+
+export interface ProfileLimits {
+  /** Upper bound on Function replicas, so a typo does not start 500 processes. */
+  maxReplicas: number;
+  /** JetStream stream max bytes (e.g. "700Mi" upstream; smaller locally). */
+  eventStreamMaxBytes: number;
+  /** Default REQ_MB_LIMIT for functions. */
+  requestBodyMb: number;
+}
+
+export interface ProfileRetention {
+  traces: number;
+  logs: number;
+  metricPoints: number;
+  events: number;
+  /** Keep resources and JetStream data across `down`/`up`. */
+  keepStateOnDown: boolean;
+}
+
+export interface EventingSettings {
+  retryInitialMs: number;
+  retryMaxMs: number;
+  maxDeliver: number;
+}
+
+export interface KindPortMapping {
+  containerPort: number;
+  hostPort: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  listenAddress?: string;
+}
+
+export interface KindSettings {
+  clusterName: string;
+  nodeImage: string;
+  portMappings: KindPortMapping[];
+  /** Directory of image archives (docker save) to load for offline use. */
+  imageArchives?: string;
+}
+
+export interface Profile {
+  name: string;
+  description: string;
+  /** Absolute path of the YAML file this profile came from. */
+  source: string;
+  runtime: RuntimeKind;
+  modules: ModuleName[];
+  ports: ProfilePorts;
+  limits: ProfileLimits;
+  retention: ProfileRetention;
+  eventing: EventingSettings;
+  /** nats-server binary path; resolution order: this, then $KYMA_LOCAL_NATS_SERVER, then PATH. */
+  natsServer?: string;
+  kind?: KindSettings;
+}
