@@ -16,6 +16,27 @@ export interface ModuleContext {
   log: Logger;
   /** Endpoints other modules published (e.g. publisher proxy URL, OTLP URL), filled as modules become Ready. */
   endpoints: Map<string, string>;
+  /** The local stand-in for cluster DNS + Services: serverless registers ready replicas, eventing resolves sinks. */
+  services: ServiceRegistry;
+}
+
+export interface ServiceEndpoint {
+  host: string;
+  port: number;
+}
+
+/**
+ * Resolves in-cluster service names (`<svc>.<ns>.svc.cluster.local`, `<svc>.<ns>.svc`, `<svc>.<ns>`) to ready
+ * local endpoints, round-robin. A name that is registered with no ready endpoints resolves to `null`
+ * (like a Service without ready pods: connection refused); an unknown name to `undefined` (like NXDOMAIN).
+ */
+export interface ServiceRegistry {
+  set(name: string, namespace: string, endpoints: ServiceEndpoint[]): void;
+  remove(name: string, namespace: string): void;
+  pick(hostname: string): ServiceEndpoint | null | undefined;
+  /** `name.namespace` of every registered service. */
+  names(): string[];
+  onChange(listener: () => void): () => void;
 }
 
 /**

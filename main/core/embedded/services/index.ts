@@ -1,0 +1,1 @@
+export { createServiceRegistry, parseServiceHost } from './service-registry.js';
