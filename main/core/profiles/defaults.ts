@@ -1,0 +1,24 @@
+import type { EventingSettings, ProfileLimits, ProfilePorts, ProfileRetention } from './profile.js';
+
+/** Defaults for every optional profile field; cluster-profiles/README.md documents the same values. */
+export const DEFAULT_PORTS: ProfilePorts = { nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318 };
+
+export const DEFAULT_LIMITS: ProfileLimits = {
+  maxReplicas: 10,
+  // 64 MiB: upstream uses 700Mi, which is a lot of disk for a laptop.
+  eventStreamMaxBytes: 64 * 1024 * 1024,
+  requestBodyMb: 1,
+};
+
+export const DEFAULT_RETENTION: ProfileRetention = {
+  traces: 10_000,
+  logs: 50_000,
+  metricPoints: 100_000,
+  events: 10_000,
+  keepStateOnDown: true,
+};
+
+// Faster than upstream's 30 s NAK delay so a failing sink shows retries while the developer watches.
+export const DEFAULT_EVENTING: EventingSettings = { retryInitialMs: 1000, retryMaxMs: 30_000, maxDeliver: 100 };
+
+export const DEFAULT_KIND_CLUSTER_NAME = 'kyma-local';

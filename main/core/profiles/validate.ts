@@ -1,0 +1,219 @@
+import path from 'node:path';
+import type { Node, YAMLMap } from 'yaml';
+import { DEFAULT_EVENTING, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_LIMITS, DEFAULT_PORTS, DEFAULT_RETENTION } from './defaults.js';
+import { didYouMean } from './profile-error.js';
+import {
+  MODULE_NAMES,
+  type EventingSettings,
+  type KindPortMapping,
+  type KindSettings,
+  type ModuleName,
+  type Profile,
+  type ProfileLimits,
+  type ProfilePorts,
+  type ProfileRetention,
+} from './profile.js';
+import { join, YamlReader } from './yaml-reader.js';
+
+export const PROFILE_API_VERSION = 'kyma-local.io/v1alpha1';
+export const PROFILE_KIND = 'ClusterProfile';
+const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+type Map = YAMLMap<unknown, unknown>;
+
+/** Parses and validates one profile document; throws ProfileError pointing at the first problem. */
+export function parseProfile(text: string, file: string): Profile {
+  const r = new YamlReader(file, text);
+  const root = r.map(r.root, '');
+  r.checkKeys(root, '', ['apiVersion', 'kind', 'metadata', 'spec']);
+  const apiVersion = required(r, root, '', 'apiVersion');
+  if (r.string(apiVersion, 'apiVersion') !== PROFILE_API_VERSION) {
+    r.fail(apiVersion, 'apiVersion', `must be "${PROFILE_API_VERSION}"`);
+  }
+  const kind = required(r, root, '', 'kind');
+  if (r.string(kind, 'kind') !== PROFILE_KIND) r.fail(kind, 'kind', `must be "${PROFILE_KIND}"`);
+
+  const meta = r.map(required(r, root, '', 'metadata'), 'metadata');
+  r.checkKeys(meta, 'metadata', ['name', 'description']);
+  const nameNode = required(r, meta, 'metadata', 'name');
+  const name = r.string(nameNode, 'metadata.name');
+  if (!NAME_RE.test(name) || name.length > 63) {
+    r.fail(nameNode, 'metadata.name', 'must be lowercase letters, digits and "-" (at most 63), starting and ending with a letter or digit');
+  }
+  const descNode = r.child(meta, 'description');
+  const description = r.present(descNode) ? r.string(descNode, 'metadata.description') : '';
+
+  const specNode = r.child(root, 'spec');
+  const spec = r.present(specNode) ? r.map(specNode, 'spec') : undefined;
+  const profile: Profile = {
+    name,
+    description,
+    source: path.resolve(file),
+    runtime: 'embedded',
+    modules: [...MODULE_NAMES],
+    ports: { ...DEFAULT_PORTS },
+    limits: { ...DEFAULT_LIMITS },
+    retention: { ...DEFAULT_RETENTION },
+    eventing: { ...DEFAULT_EVENTING },
+  };
+  if (spec) readSpec(r, spec, profile);
+  return profile;
+}
+
+function readSpec(r: YamlReader, spec: Map, p: Profile): void {
+  r.checkKeys(spec, 'spec', ['runtime', 'modules', 'ports', 'limits', 'retention', 'eventing', 'natsServer', 'kind']);
+  const runtime = r.child(spec, 'runtime');
+  if (r.present(runtime)) {
+    const v = r.string(runtime, 'spec.runtime');
+    if (v !== 'embedded' && v !== 'kind') r.fail(runtime, 'spec.runtime', `unknown runtime "${v}" — valid: embedded, kind`);
+    p.runtime = v;
+  }
+  const modules = r.child(spec, 'modules');
+  if (r.present(modules)) p.modules = readModules(r, modules);
+  const ports = r.child(spec, 'ports');
+  if (r.present(ports)) p.ports = readPorts(r, r.map(ports, 'spec.ports'));
+  const limits = r.child(spec, 'limits');
+  if (r.present(limits)) p.limits = readLimits(r, r.map(limits, 'spec.limits'));
+  const retention = r.child(spec, 'retention');
+  if (r.present(retention)) p.retention = readRetention(r, r.map(retention, 'spec.retention'));
+  const eventing = r.child(spec, 'eventing');
+  if (r.present(eventing)) p.eventing = readEventing(r, r.map(eventing, 'spec.eventing'));
+  const nats = r.child(spec, 'natsServer');
+  if (r.present(nats)) p.natsServer = resolveFrom(p.source, r.string(nats, 'spec.natsServer'));
+  const kind = r.child(spec, 'kind');
+  if (r.present(kind)) p.kind = readKind(r, r.map(kind, 'spec.kind'), p.source);
+  else if (p.runtime === 'kind') {
+    r.fail(runtime ?? spec, 'spec.kind', 'runtime "kind" needs a kind section (nodeImage, optional clusterName and portMappings)');
+  }
+}
+
+function readModules(r: YamlReader, node: Node): ModuleName[] {
+  const seq = r.seq(node, 'spec.modules');
+  const out: ModuleName[] = [];
+  seq.items.forEach((item, i) => {
+    const field = join('spec.modules', i);
+    const v = r.string(item as Node, field);
+    const known = (MODULE_NAMES as readonly string[]).includes(v);
+    if (!known) {
+      const guess = didYouMean(v, MODULE_NAMES);
+      r.fail(item as Node, field, `unknown module "${v}"${guess ? ` (did you mean "${guess}"?)` : ''} — valid: ${MODULE_NAMES.join(', ')}`);
+    }
+    if (out.includes(v as ModuleName)) r.fail(item as Node, field, `module "${v}" is listed twice — remove one`);
+    out.push(v as ModuleName);
+  });
+  return out;
+}
+
+function readPorts(r: YamlReader, map: Map): ProfilePorts {
+  const keys = Object.keys(DEFAULT_PORTS) as Array<keyof ProfilePorts>;
+  r.checkKeys(map, 'spec.ports', keys);
+  const out = { ...DEFAULT_PORTS };
+  const seen = new globalThis.Map<number, string>();
+  for (const k of keys) {
+    const node = r.child(map, k);
+    if (!r.present(node)) continue;
+    const field = `spec.ports.${k}`;
+    out[k] = r.int(node, field, 0, 65535, ' (0 = any free port)');
+    const other = seen.get(out[k]);
+    if (out[k] !== 0 && other) r.fail(node, field, `port ${out[k]} is also used by ports.${other} — pick another or use 0 (any free port)`);
+    seen.set(out[k], k);
+  }
+  return out;
+}
+
+function readLimits(r: YamlReader, map: Map): ProfileLimits {
+  r.checkKeys(map, 'spec.limits', Object.keys(DEFAULT_LIMITS));
+  const out = { ...DEFAULT_LIMITS };
+  const n = (k: keyof ProfileLimits, max: number): void => {
+    const node = r.child(map, k);
+    if (r.present(node)) out[k] = r.int(node, `spec.limits.${k}`, 1, max);
+  };
+  n('maxReplicas', 1000);
+  n('requestBodyMb', 1024);
+  const bytes = r.child(map, 'eventStreamMaxBytes');
+  if (r.present(bytes)) out.eventStreamMaxBytes = readSize(r, bytes, 'spec.limits.eventStreamMaxBytes');
+  return out;
+}
+
+const UNITS: Record<string, number> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, K: 1000, M: 1000 ** 2, G: 1000 ** 3 };
+
+/** A byte count as an integer or a Kubernetes quantity such as `64Mi`. */
+function readSize(r: YamlReader, node: Node, field: string): number {
+  const raw = (node as { value?: unknown }).value;
+  if (typeof raw === 'number') return r.int(node, field, 1, Number.MAX_SAFE_INTEGER);
+  const m = typeof raw === 'string' ? /^(\d+)(Ki|Mi|Gi|K|M|G)?$/.exec(raw.trim()) : null;
+  if (!m || Number(m[1]) <= 0) r.fail(node, field, `expected a positive size such as 67108864 or "64Mi", got ${JSON.stringify(raw)}`);
+  return Number(m[1]) * (UNITS[m[2] ?? ''] ?? 1);
+}
+
+function readRetention(r: YamlReader, map: Map): ProfileRetention {
+  r.checkKeys(map, 'spec.retention', Object.keys(DEFAULT_RETENTION));
+  const out = { ...DEFAULT_RETENTION };
+  for (const k of ['traces', 'logs', 'metricPoints', 'events'] as const) {
+    const node = r.child(map, k);
+    if (r.present(node)) out[k] = r.int(node, `spec.retention.${k}`, 1, 100_000_000);
+  }
+  const keep = r.child(map, 'keepStateOnDown');
+  if (r.present(keep)) out.keepStateOnDown = r.bool(keep, 'spec.retention.keepStateOnDown');
+  return out;
+}
+
+function readEventing(r: YamlReader, map: Map): EventingSettings {
+  r.checkKeys(map, 'spec.eventing', Object.keys(DEFAULT_EVENTING));
+  const out = { ...DEFAULT_EVENTING };
+  for (const k of Object.keys(DEFAULT_EVENTING) as Array<keyof EventingSettings>) {
+    const node = r.child(map, k);
+    if (r.present(node)) out[k] = r.int(node, `spec.eventing.${k}`, 1, k === 'maxDeliver' ? 1_000_000 : 86_400_000);
+  }
+  if (out.retryMaxMs < out.retryInitialMs) {
+    r.fail(r.child(map, 'retryMaxMs') ?? map, 'spec.eventing.retryMaxMs', `must be at least retryInitialMs (${out.retryInitialMs})`);
+  }
+  return out;
+}
+
+function readKind(r: YamlReader, map: Map, source: string): KindSettings {
+  r.checkKeys(map, 'spec.kind', ['clusterName', 'nodeImage', 'portMappings', 'imageArchives']);
+  const nameNode = r.child(map, 'clusterName');
+  const clusterName = r.present(nameNode) ? r.string(nameNode, 'spec.kind.clusterName') : DEFAULT_KIND_CLUSTER_NAME;
+  if (nameNode && !NAME_RE.test(clusterName)) r.fail(nameNode, 'spec.kind.clusterName', 'must be lowercase letters, digits and "-"');
+  const nodeImage = r.string(required(r, map, 'spec.kind', 'nodeImage'), 'spec.kind.nodeImage');
+  const out: KindSettings = { clusterName, nodeImage, portMappings: [] };
+  const pm = r.child(map, 'portMappings');
+  if (r.present(pm)) {
+    r.seq(pm, 'spec.kind.portMappings').items.forEach((item, i) => {
+      out.portMappings.push(readPortMapping(r, item as Node, join('spec.kind.portMappings', i)));
+    });
+  }
+  const archives = r.child(map, 'imageArchives');
+  if (r.present(archives)) out.imageArchives = resolveFrom(source, r.string(archives, 'spec.kind.imageArchives'));
+  return out;
+}
+
+function readPortMapping(r: YamlReader, node: Node, field: string): KindPortMapping {
+  const map = r.map(node, field);
+  r.checkKeys(map, field, ['containerPort', 'hostPort', 'protocol', 'listenAddress']);
+  const containerPort = r.int(required(r, map, field, 'containerPort'), `${field}.containerPort`, 1, 65535);
+  const hostPort = r.int(required(r, map, field, 'hostPort'), `${field}.hostPort`, 1, 65535);
+  const out: KindPortMapping = { containerPort, hostPort, protocol: 'TCP' };
+  const proto = r.child(map, 'protocol');
+  if (r.present(proto)) {
+    const v = r.string(proto, `${field}.protocol`);
+    if (v !== 'TCP' && v !== 'UDP' && v !== 'SCTP') r.fail(proto, `${field}.protocol`, `unknown protocol "${v}" — valid: TCP, UDP, SCTP`);
+    out.protocol = v;
+  }
+  const listen = r.child(map, 'listenAddress');
+  if (r.present(listen)) out.listenAddress = r.string(listen, `${field}.listenAddress`);
+  return out;
+}
+
+function required(r: YamlReader, map: Map, parent: string, key: string): Node {
+  const node = r.child(map, key);
+  if (!r.present(node)) r.fail(map, join(parent, key), `required field "${key}" is missing`);
+  return node;
+}
+
+/** Relative paths in a profile are relative to the profile file, like includes in most config formats. */
+function resolveFrom(source: string, p: string): string {
+  if (path.isAbsolute(p) || !p.includes('/')) return p;
+  return path.resolve(path.dirname(source), p);
+}
