@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { DaemonRequestError } from '../../core/daemon/index.js';
+import { CliError } from '../cli-error.js';
+import { client } from '../context.js';
+import { describeObject, locate, readManifests, type Manifest } from '../manifests.js';
+import { applyObject } from '../resource-client.js';
+
+/** Turns a 422 into one line per bad field, each pointing at file:line:column in the manifest. */
+export function explainApiError(err: unknown, m: Manifest): Error {
+  if (!(err instanceof DaemonRequestError)) return err instanceof Error ? err : new Error(String(err));
+  const causes = err.status?.details?.causes ?? [];
+  if (err.code === 422 && causes.length > 0) {
+    const lines = causes.map((c) => `  ${locate(m, c.field)}: ${c.field}: ${c.message}`);
+    return new CliError(`${describeObject(m.object)} is invalid:\n${lines.join('\n')}`);
+  }
+  return new CliError(`${locate(m, 'metadata')}: ${describeObject(m.object)}: ${err.message}`);
+}
+
+export function registerApply(program: Command): void {
+  program
+    .command('apply')
+    .description('create or update resources from YAML files, a directory, or - for stdin')
+    .requiredOption('-f, --filename <path...>', 'file, directory or - (repeatable)')
+    .action(async (opts: { filename: string[] }) => {
+      const manifests = readManifests(opts.filename);
+      if (manifests.length === 0) throw new CliError(`no objects found in ${opts.filename.join(', ')}`);
+      const c = await client();
+      const failures: string[] = [];
+      for (const m of manifests) {
+        try {
+          const { outcome } = await applyObject(c, m.object);
+          process.stdout.write(`${describeObject(m.object)} ${outcome}\n`);
+        } catch (err) {
+          failures.push(explainApiError(err, m).message);
+        }
+      }
+      if (failures.length > 0) throw new CliError(failures.join('\n'));
+    });
+}

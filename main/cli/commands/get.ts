@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { resolveTypeName, type KubeObject, type ResourceType } from '../../core/model/index.js';
+import { CliError } from '../cli-error.js';
+import { client } from '../context.js';
+import { age, table, toYaml } from '../output.js';
+import { listObjects, objectPath } from '../resource-client.js';
+
+export function resolveKind(word: string): ResourceType {
+  const type = resolveTypeName(word);
+  if (!type) throw new CliError(`the server doesn't have a resource type "${word}" — try functions, subscriptions, apirules, applications, secrets or configmaps`);
+  return type;
+}
+
+function cleanForOutput(obj: KubeObject): KubeObject {
+  if (obj.kind !== 'Secret' || !obj.data) return obj;
+  // Secret values stay base64 in -o yaml/json, like kubectl; they are never printed decoded.
+  return obj;
+}
+
+function renderTable(type: ResourceType, items: KubeObject[], wide: boolean, allNamespaces: boolean): string {
+  const cols = type.printerColumns.filter((c) => wide || !c.wide);
+  const headers = [...(allNamespaces && type.namespaced ? ['NAMESPACE'] : []), 'NAME', ...cols.map((c) => c.name.toUpperCase())];
+  const rows = items.map((o) => [
+    ...(allNamespaces && type.namespaced ? [o.metadata.namespace] : []),
+    o.metadata.name,
+    ...cols.map((c) => {
+      const v = c.value(o);
+      return c.type === 'date' && typeof v === 'string' ? age(v) : v;
+    }),
+  ]);
+  return table(headers, rows);
+}
+
+export function registerGet(program: Command): void {
+  program
+    .command('get')
+    .description('list resources of a kind, or show one')
+    .argument('<kind>', 'functions|fn, subscriptions, apirules, applications, secrets, configmaps')
+    .argument('[name]', 'show just this one')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-A, --all-namespaces', 'list across all namespaces', false)
+    .option('-l, --selector <selector>', 'label selector, e.g. app=hello')
+    .option('-o, --output <format>', 'yaml | json | wide')
+    .action(async (kind: string, name: string | undefined, opts: { namespace: string; allNamespaces: boolean; selector?: string; output?: string }) => {
+      const type = resolveKind(kind);
+      if (opts.output && !['yaml', 'json', 'wide'].includes(opts.output)) throw new CliError(`unknown output format "${opts.output}" — use yaml, json or wide`);
+      const c = await client();
+      let items: KubeObject[];
+      if (name) {
+        const obj = await c.request<KubeObject | undefined>('GET', objectPath(type, opts.namespace, name), { allow404: true });
+        if (!obj) throw new CliError(`${type.plural} "${name}" not found${type.namespaced ? ` in namespace ${opts.namespace}` : ''}`);
+        items = [obj];
+      } else {
+        items = await listObjects(c, type, opts.allNamespaces ? undefined : opts.namespace, opts.selector);
+      }
+      items = items.map(cleanForOutput);
+      if (opts.output === 'json') {
+        process.stdout.write(JSON.stringify(name ? items[0] : { apiVersion: 'v1', kind: 'List', items }, null, 2) + '\n');
+      } else if (opts.output === 'yaml') {
+        process.stdout.write(toYaml(name ? items[0] : { apiVersion: 'v1', kind: 'List', items }));
+      } else if (items.length === 0) {
+        process.stderr.write(`No ${type.plural} found${type.namespaced && !opts.allNamespaces ? ` in ${opts.namespace} namespace` : ''}.\n`);
+      } else {
+        process.stdout.write(renderTable(type, items, opts.output === 'wide', opts.allNamespaces) + '\n');
+      }
+    });
+}

@@ -1,0 +1,41 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { connectDaemon, statePaths } from '../../core/daemon/index.js';
+import { readFileSync } from 'node:fs';
+import { stateDir } from '../context.js';
+import { CliError } from '../cli-error.js';
+
+export function kubeconfigYaml(url: string, token: string): string {
+  const name = 'kyma-local';
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server: url } }],
+    users: [{ name, user: { token } }],
+    contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
+    'current-context': name,
+    preferences: {},
+  });
+}
+
+export function registerKubeconfig(program: Command): void {
+  program
+    .command('kubeconfig')
+    .description('print a kubeconfig for the running daemon (or write it with --write)')
+    .option('-w, --write <file>', 'write it to this file (0600) instead of printing')
+    .action(async (opts: { write?: string }) => {
+      const client = await connectDaemon(stateDir());
+      let token: string;
+      try {
+        token = readFileSync(statePaths(stateDir()).token, 'utf8').trim();
+      } catch (err) {
+        throw new CliError(`cannot read the API token: ${(err as Error).message}`);
+      }
+      const text = kubeconfigYaml(client.url, token);
+      if (opts.write) {
+        writeFileSync(opts.write, text, { mode: 0o600 });
+        process.stderr.write(`Wrote ${opts.write} — use it with: kubectl --kubeconfig ${opts.write} get functions\n`);
+      } else process.stdout.write(text);
+    });
+}

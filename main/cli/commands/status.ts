@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { findDaemon, type DaemonStatusReport } from '../../core/daemon/index.js';
+import type { RuntimeStatus } from '../../core/runtime.js';
+import { CliError } from '../cli-error.js';
+import { stateDir } from '../context.js';
+import { table } from '../output.js';
+
+export function renderStatus(s: RuntimeStatus): string {
+  const head = `Runtime: ${s.runtime}   Profile: ${s.profile ?? '-'}   Phase: ${s.phase}${s.startedAt ? `   Up since: ${s.startedAt}` : ''}`;
+  const rows = s.components.map((c) => [
+    c.name,
+    c.kind,
+    c.state + (c.restarts ? ` (${c.restarts} restarts)` : ''),
+    c.pid,
+    c.ports ? Object.entries(c.ports).map(([k, v]) => `${k}=${v}`).join(',') : '',
+    c.urls ? Object.values(c.urls).join(' ') : '',
+    c.message ?? '',
+  ]);
+  const notes = (s.notes ?? []).map((n) => `Note: ${n}`);
+  return [head, '', table(['COMPONENT', 'KIND', 'STATE', 'PID', 'PORTS', 'URLS', 'MESSAGE'], rows), ...notes].join('\n');
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show the runtime, profile, each module and process, with pids, ports and URLs')
+    .option('-o, --output <format>', 'json for machine-readable output')
+    .action(async (opts: { output?: string }) => {
+      if (opts.output && opts.output !== 'json') throw new CliError(`unknown output format "${opts.output}" — use -o json`);
+      const client = await findDaemon(stateDir());
+      if (!client) {
+        if (opts.output === 'json') {
+          process.stdout.write(JSON.stringify({ daemon: null, cluster: null }, null, 2) + '\n');
+          return;
+        }
+        throw new CliError('daemon not running — run `kyma-local up`', 3);
+      }
+      const report = await client.request<DaemonStatusReport>('GET', '/kl/v1/status');
+      if (opts.output === 'json') {
+        process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(renderStatus(report.cluster) + '\n\n');
+      process.stdout.write(`Daemon: pid ${report.daemon.pid}, ${report.daemon.url}, version ${report.daemon.version}\n`);
+      process.stdout.write(`State:  ${report.daemon.stateDir} (log: ${report.daemon.logFile})\n`);
+    });
+}

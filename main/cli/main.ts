@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { DaemonNotRunningError, DaemonRequestError, packageVersion } from '../core/daemon/index.js';
+import { CliError } from './cli-error.js';
+import { registerUp } from './commands/up.js';
+import { registerDown } from './commands/down.js';
+import { registerStatus } from './commands/status.js';
+import { registerApply } from './commands/apply.js';
+import { registerGet } from './commands/get.js';
+import { registerDelete } from './commands/delete.js';
+import { registerKubeconfig } from './commands/kubeconfig.js';
+import { registerDaemon } from './commands/daemon-cmd.js';
+
+function buildProgram(): Command {
+  const program = new Command('kyma-local')
+    .description('Kyma Local — a local Kyma cluster for developing functions and event flows')
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerUp(program);
+  registerDown(program);
+  registerStatus(program);
+  registerApply(program);
+  registerGet(program);
+  registerDelete(program);
+  registerKubeconfig(program);
+  registerDaemon(program);
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    if (err instanceof DaemonNotRunningError) {
+      process.stderr.write(`Error: ${err.message}\n`);
+      process.exit(3);
+    }
+    if (err instanceof CliError || err instanceof DaemonRequestError) {
+      process.stderr.write(`Error: ${err.message}\n`);
+      process.exit(err instanceof CliError ? err.exitCode : 1);
+    }
+    process.stderr.write(`Error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  }
+}
+
+await main();

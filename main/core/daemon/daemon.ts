@@ -1,0 +1,186 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isAbsolute, join } from 'node:path';
+import { RESOURCE_TYPES, type Logger } from '../model/index.js';
+import { createFileStore, type FileStore } from '../store/index.js';
+import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/index.js';
+import type { ProgressListener, RuntimeStatus } from '../runtime.js';
+import { createEmbeddedRuntime, reapOrphans, type EmbeddedRuntime } from '../embedded/index.js';
+import { createKubeApi, type KubeApi } from './kube-api/index.js';
+import { ensureStateDir, type StatePaths } from './state-dir.js';
+import { loadOrCreateToken } from './token.js';
+import { createFileLogger } from './file-logger.js';
+import { guardRequest } from './security.js';
+import { Router } from './router.js';
+import { registerControlRoutes } from './control-api.js';
+import { sendError, sendJson } from './http-util.js';
+import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
+import { readClusterState, writeClusterState } from './cluster-state.js';
+import { packageVersion } from './version.js';
+import { registerModules } from './modules.js';
+
+export interface DaemonOptions {
+  stateDir: string;
+  /** 0 = any free port. */
+  port: number;
+  /** Also print log records to stderr (foreground mode). */
+  echoLogs?: boolean;
+}
+
+export interface DaemonStatusReport {
+  daemon: { pid: number; version: string; url: string; stateDir: string; startedAt: string; logFile: string };
+  cluster: RuntimeStatus;
+}
+
+/** The composition root: one per user; owns the store, the runtime and the HTTP API. */
+export class Daemon {
+  readonly paths: StatePaths;
+  readonly log: Logger;
+  private readonly token: string;
+  private store!: FileStore;
+  private runtime!: EmbeddedRuntime;
+  private kubeApi!: KubeApi;
+  private server!: Server;
+  private readonly router = new Router();
+  private url = '';
+  private readonly startedAt = new Date().toISOString();
+  private stopping: Promise<void> | undefined;
+  private stoppedResolve!: () => void;
+  /** Settles once shutdown() has finished, whoever asked for it (signal, API, test). */
+  readonly stopped = new Promise<void>((resolve) => {
+    this.stoppedResolve = resolve;
+  });
+  private readonly version = packageVersion();
+
+  constructor(private readonly opts: DaemonOptions) {
+    this.paths = ensureStateDir(opts.stateDir);
+    this.log = createFileLogger(this.paths.log, { echo: opts.echoLogs ?? false }).child({ component: 'daemon' });
+    this.token = loadOrCreateToken(this.paths.token);
+  }
+
+  async start(): Promise<void> {
+    const reaped = await reapOrphans(this.paths.cluster, this.log);
+    if (reaped > 0) this.log.warn(`Reaped ${reaped} process(es) left behind by a previous daemon that did not shut down cleanly`);
+    this.store = await createFileStore({ dir: this.paths.resources, types: RESOURCE_TYPES, log: this.log.child({ component: 'store' }) });
+    this.runtime = createEmbeddedRuntime({ stateDir: this.paths.cluster, store: this.store, log: this.log.child({ component: 'runtime' }) });
+    registerModules(this.runtime);
+    this.kubeApi = createKubeApi({ store: this.store, types: RESOURCE_TYPES, log: this.log.child({ component: 'kube-api' }), version: this.version });
+    registerControlRoutes(this.router, this);
+    this.server = createServer((req, res) => void this.handle(req, res));
+    // Watches and NDJSON streams are long-lived; the default 5 min request timeout would cut them.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 30_000;
+    await this.listen(this.opts.port);
+    const port = (this.server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${port}`;
+    writeDaemonInfo(this.paths.daemonInfo, { pid: process.pid, port, url: this.url, startedAt: this.startedAt, version: this.version });
+    this.log.info(`Daemon listening on ${this.url}`, { pid: process.pid, stateDir: this.paths.root });
+    this.resumeCluster();
+  }
+
+  private listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        this.server.off('listening', onListening);
+        if (err.code === 'EADDRINUSE') {
+          reject(new Error(`Failed to start the daemon: port ${port} on 127.0.0.1 is in use — set KYMA_LOCAL_DAEMON_PORT to another port (0 = any free port)`));
+        } else reject(new Error(`Failed to start the daemon on 127.0.0.1:${port}: ${err.message}`));
+      };
+      const onListening = (): void => {
+        this.server.off('error', onError);
+        resolve();
+      };
+      this.server.once('error', onError);
+      this.server.once('listening', onListening);
+      this.server.listen(port, '127.0.0.1');
+    });
+  }
+
+  /** A daemon that died (even by SIGKILL) while the cluster was up brings it back on its next start. */
+  private resumeCluster(): void {
+    const state = readClusterState(this.paths.clusterState);
+    if (!state.wantUp) return;
+    this.log.info(`Resuming the cluster with profile ${state.profile ?? 'default'} (it was up when the daemon last stopped)`);
+    this.up(state.profile, () => {}).catch((err: Error) => this.log.error(`Failed to resume the cluster: ${err.message}`));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    try {
+      const guard = guardRequest(req, this.token);
+      if (url.pathname === '/healthz' && req.method === 'GET' && (guard.ok || guard.code === 401)) {
+        sendJson(res, 200, { ok: true, pid: process.pid });
+        return;
+      }
+      if (!guard.ok) {
+        sendJson(res, guard.code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: guard.message, reason: guard.code === 401 ? 'Unauthorized' : 'Forbidden', code: guard.code });
+        return;
+      }
+      if (await this.router.handle(req, res, url)) return;
+      if (await this.kubeApi.handle(req, res, url)) return;
+      sendJson(res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `the server could not find the requested resource ${url.pathname}`, reason: 'NotFound', code: 404 });
+    } catch (err) {
+      this.log.error(`Request ${req.method} ${url.pathname} failed: ${(err as Error).message}`);
+      if (!res.headersSent) sendError(res, err);
+      else res.end();
+    }
+  }
+
+  async up(profileRef: string | undefined, onProgress: ProgressListener): Promise<RuntimeStatus> {
+    const ref = profileRef ?? 'default';
+    const profile = await loadProfile(ref, { searchDirs: this.profileDirs() });
+    writeClusterState(this.paths.clusterState, { wantUp: true, profile: isAbsolute(ref) ? ref : profile.name });
+    this.log.info(`Bringing the cluster up with profile ${profile.name} (${profile.source})`);
+    return this.runtime.up(profile, onProgress);
+  }
+
+  async down(onProgress?: ProgressListener): Promise<void> {
+    const state = readClusterState(this.paths.clusterState);
+    writeClusterState(this.paths.clusterState, { wantUp: false, ...(state.profile ? { profile: state.profile } : {}) });
+    this.log.info('Bringing the cluster down');
+    await this.runtime.down(onProgress);
+  }
+
+  clusterStatus(): RuntimeStatus {
+    return this.runtime.status();
+  }
+
+  statusReport(): DaemonStatusReport {
+    return {
+      daemon: { pid: process.pid, version: this.version, url: this.url, stateDir: this.paths.root, startedAt: this.startedAt, logFile: this.paths.log },
+      cluster: this.runtime.status(),
+    };
+  }
+
+  listProfiles(): ReturnType<typeof listProfiles> {
+    return listProfiles(this.profileDirs());
+  }
+
+  private profileDirs(): string[] {
+    return [join(this.paths.root, 'profiles'), BUILTIN_PROFILES_DIR];
+  }
+
+  /**
+   * Stops the cluster's processes (keeping cluster.json's wish, so a restarted daemon resumes), closes the
+   * store and exits the HTTP server. Idempotent.
+   */
+  shutdown(reason: string): Promise<void> {
+    this.stopping ??= (async () => {
+      this.log.info(`Daemon shutting down: ${reason}`);
+      try {
+        await this.runtime.down();
+      } catch (err) {
+        this.log.error(`Error while stopping the cluster: ${(err as Error).message}`);
+      }
+      await this.store.close();
+      await new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      });
+      removeDaemonInfo(this.paths.daemonInfo, process.pid);
+      this.log.info('Daemon stopped');
+      this.stoppedResolve();
+    })();
+    return this.stopping;
+  }
+}

@@ -1,0 +1,5 @@
+export { Daemon, type DaemonOptions, type DaemonStatusReport } from './daemon.js';
+export { DaemonClient, DaemonNotRunningError, DaemonRequestError, connectDaemon, ensureDaemon, findDaemon, daemonEntry, type RequestOptions } from './client.js';
+export { resolveStateDir, statePaths, ensureStateDir, type StatePaths } from './state-dir.js';
+export { readDaemonInfo, isProcessAlive, type DaemonInfo } from './daemon-info.js';
+export { packageRoot, packageVersion } from './version.js';
