@@ -1,0 +1,111 @@
+import { execa, type Result } from 'execa';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(import.meta.dirname, '..', '..');
+export const CLI = join(REPO, 'bin', 'kyma-local.js');
+
+/** An isolated user: own state dir, own daemon on a free port. */
+export interface TestHome {
+  dir: string;
+  env: Record<string, string>;
+  cli(args: string[], opts?: { input?: string; cwd?: string; reject?: boolean; timeout?: number }): Promise<Result>;
+  /** A profile file in the home with every port set to 0 (any free port). */
+  profile(opts?: { modules?: string[]; name?: string; extra?: string }): Promise<string>;
+  daemonPid(): number | undefined;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestHome(): Promise<TestHome> {
+  const dir = await mkdtemp(join(tmpdir(), 'kl-home-'));
+  const env = { KYMA_LOCAL_HOME: dir, KYMA_LOCAL_DAEMON_PORT: '0', NO_COLOR: '1' };
+  const home: TestHome = {
+    dir,
+    env,
+    cli: (args, opts = {}) =>
+      execa(process.execPath, [CLI, ...args], {
+        env,
+        cwd: opts.cwd ?? dir,
+        reject: opts.reject ?? true,
+        timeout: opts.timeout ?? 60_000,
+        ...(opts.input !== undefined ? { input: opts.input } : {}),
+      }),
+    async profile(opts = {}) {
+      const name = opts.name ?? 'test';
+      const modules = opts.modules ?? ['serverless'];
+      const file = join(dir, `${name}.yaml`);
+      await writeFile(
+        file,
+        [
+          'apiVersion: kyma-local.io/v1alpha1',
+          'kind: ClusterProfile',
+          'metadata:',
+          `  name: ${name}`,
+          'spec:',
+          '  runtime: embedded',
+          '  modules:',
+          ...modules.map((m) => `    - ${m}`),
+          '  ports:',
+          '    nats: 0',
+          '    gateway: 0',
+          '    publisher: 0',
+          '    otlp: 0',
+          opts.extra ?? '',
+        ].join('\n'),
+      );
+      return file;
+    },
+    daemonPid() {
+      try {
+        return (JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8')) as { pid: number }).pid;
+      } catch {
+        return undefined;
+      }
+    },
+    async cleanup() {
+      const pid = home.daemonPid();
+      if (pid && isAlive(pid)) {
+        await execa(process.execPath, [CLI, 'daemon', 'stop'], { env, reject: false, timeout: 30_000 });
+        if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return home;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `pred` holds, polling; throws with `what` after the timeout. */
+export async function waitFor(pred: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+}
+
+export interface StatusJson {
+  daemon: { pid: number; url: string } | null;
+  cluster: { phase: string; profile?: string; components: Array<{ name: string; kind: string; state: string; pid?: number; ports?: Record<string, number>; urls?: Record<string, string> }> } | null;
+}
+
+export async function statusJson(home: TestHome): Promise<StatusJson> {
+  const r = await home.cli(['status', '-o', 'json']);
+  return JSON.parse(String(r.stdout)) as StatusJson;
+}
+
+/** Direct API access with the home's token, for tests that check HTTP-level behaviour. */
+export function apiToken(home: TestHome): string {
+  return readFileSync(join(home.dir, 'token'), 'utf8').trim();
+}
