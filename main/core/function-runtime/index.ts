@@ -1,0 +1,45 @@
+// The public face of the function runtime for the processes that spawn it (the serverless controller).
+// Keep this file free of runtime imports: importing it must not start a server or load OpenTelemetry.
+import { fileURLToPath } from 'node:url';
+
+/** Exit code of a worker whose handler could not be loaded (EX_CONFIG from sysexits.h). */
+export const LOAD_ERROR_EXIT_CODE = 78;
+
+/** Prefix of the single stderr line that describes a load failure; JSON (LoadErrorReport) follows it. */
+export const LOAD_ERROR_PREFIX = 'KYMA_LOCAL_LOAD_ERROR ';
+
+/** Where a handler failed to load. line/column are 1-based; null when the error carries no location. */
+export interface LoadErrorReport {
+  message: string;
+  file: string;
+  line: number | null;
+  column: number | null;
+}
+
+/** IPC messages a worker sends to its parent. */
+export type WorkerToParentMessage = { type: 'ready'; port: number };
+
+/** IPC messages a parent sends to a worker. */
+export type ParentToWorkerMessage = { type: 'services'; services: string[] };
+
+/** Absolute path of the compiled worker entry (dist/main/core/function-runtime/server.js). */
+export function functionServerEntry(): string {
+  return fileURLToPath(new URL('./server.js', import.meta.url));
+}
+
+/** Parses one stderr line of a worker; returns the report when it is a load-error line. */
+export function parseLoadErrorLine(line: string): LoadErrorReport | undefined {
+  if (!line.startsWith(LOAD_ERROR_PREFIX)) return undefined;
+  try {
+    const v = JSON.parse(line.slice(LOAD_ERROR_PREFIX.length)) as Partial<LoadErrorReport>;
+    if (typeof v.message !== 'string' || typeof v.file !== 'string') return undefined;
+    return {
+      message: v.message,
+      file: v.file,
+      line: typeof v.line === 'number' ? v.line : null,
+      column: typeof v.column === 'number' ? v.column : null,
+    };
+  } catch {
+    return undefined;
+  }
+}

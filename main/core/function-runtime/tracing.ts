@@ -1,0 +1,56 @@
+// Tracing as upstream's lib/tracer.js sets it up: ParentBased(AlwaysOn), OTLP/HTTP to TRACE_COLLECTOR_ENDPOINT
+// (no exporter when unset), service.name = function name, W3C traceparent + B3 multi-header propagation.
+// Upstream gets its server spans from @opentelemetry/instrumentation-http/-express; this runtime makes the
+// one server span per request itself (server-span.ts), which keeps worker start-up light.
+import { trace, type Span, type Tracer, context } from '@opentelemetry/api';
+import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOnSampler,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+
+export const TRACER_NAME = 'io.kyma-project.serverless';
+
+export interface Tracing {
+  tracer: Tracer;
+  /** Exports what is pending and stops the exporter; safe to call more than once. */
+  shutdown(): Promise<void>;
+}
+
+export function setupTracing(functionName: string, namespace: string, endpoint: string | undefined): Tracing {
+  const spanProcessors: SpanProcessor[] = [];
+  if (endpoint) spanProcessors.push(new SimpleSpanProcessor(new OTLPTraceExporter({ url: endpoint })));
+  const resource = resourceFromAttributes({
+    'service.name': functionName || 'unknown_function',
+    ...(namespace ? { 'k8s.namespace.name': namespace } : {}),
+  }).merge(defaultResource());
+  const provider = new NodeTracerProvider({
+    resource,
+    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    spanProcessors,
+  });
+  provider.register({
+    propagator: new CompositePropagator({
+      propagators: [
+        new W3CTraceContextPropagator(),
+        new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }),
+      ],
+    }),
+  });
+  let done: Promise<void> | undefined;
+  return {
+    tracer: trace.getTracer(TRACER_NAME),
+    shutdown: () => (done ??= provider.shutdown().catch(() => undefined)),
+  };
+}
+
+/** The span active in the current async context, if any. */
+export function currentSpan(): Span | undefined {
+  return trace.getSpan(context.active());
+}
