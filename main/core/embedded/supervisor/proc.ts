@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+
+/**
+ * Process identity from /proc (Linux). A pid alone is not an identity: after a crash the kernel may hand
+ * the same pid to an unrelated process, so every kill of a remembered pid first checks the start time.
+ */
+export async function procStartTime(pid: number): Promise<string | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // rest[0] is field 3 (state); starttime is field 22.
+    return rest[19];
+  } catch {
+    return undefined;
+  }
+}
+
+export async function procCmdline(pid: number): Promise<string[] | undefined> {
+  try {
+    const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').filter((s) => s.length > 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while the pid exists and is not a zombie. */
+export async function isRunning(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Signals the process group first (the child is a session leader, so its own helpers go too), then the pid. */
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+    return;
+  } catch {
+    // Not a group leader (or already gone): fall back to the pid itself.
+  }
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already exited.
+  }
+}
