@@ -1,0 +1,4 @@
+export { createEventingModule, type EventingModule, type EventingModuleOptions } from './eventing-module.js';
+export { MAX_REQUEST_BYTES } from './proxy-server.js';
+export { consumerName, cleanSource, cleanType, publishSubject, subscriptionSubject, STREAM_NAME, SUBJECT_PREFIX } from './naming.js';
+export * from './types.js';

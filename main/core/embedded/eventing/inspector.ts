@@ -1,0 +1,132 @@
+import type {
+  AttemptRecord,
+  EventOutcome,
+  EventQuery,
+  EventRecord,
+  EventWithAttempts,
+  InspectorEntry,
+  SubscriptionRef,
+} from './types.js';
+
+/** Attempts kept per event; a sink failing 100 times tells the story well enough. */
+const MAX_ATTEMPTS_PER_EVENT = 200;
+/** Data larger than this (as JSON) is cut, so a burst of big events cannot exhaust the daemon's memory. */
+export const MAX_DATA_CHARS = 16 * 1024;
+
+export interface Inspector {
+  recordEvent(ev: EventRecord): void;
+  recordAttempt(a: AttemptRecord): void;
+  query(q?: EventQuery): EventRecord[];
+  get(id: string): EventWithAttempts | undefined;
+  subscribe(listener: (e: InspectorEntry) => void): () => void;
+}
+
+/** Cuts data whose JSON form is over the limit; returns the value to keep and whether it was cut. */
+export function truncateData(data: unknown): { data: unknown; truncated: boolean } {
+  if (data === undefined) return { data, truncated: false };
+  if (Buffer.isBuffer(data) || data instanceof Uint8Array) {
+    const b = Buffer.from(data);
+    if (b.length <= MAX_DATA_CHARS) return { data: b.toString('base64'), truncated: false };
+    return { data: b.subarray(0, MAX_DATA_CHARS).toString('base64'), truncated: true };
+  }
+  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  if (text === undefined || text.length <= MAX_DATA_CHARS) return { data, truncated: false };
+  return { data: text.slice(0, MAX_DATA_CHARS), truncated: true };
+}
+
+const sameSub = (a: SubscriptionRef, b: SubscriptionRef): boolean => a.namespace === b.namespace && a.name === b.name;
+
+function toMs(v: string | number): number {
+  return typeof v === 'number' ? v : Date.parse(v);
+}
+
+type SubState = Exclude<EventOutcome, never>;
+
+function subStates(e: EventWithAttempts, only?: SubscriptionRef): SubState[] {
+  const subs = new Map<string, SubscriptionRef>();
+  for (const s of e.subscriptions) subs.set(`${s.namespace}/${s.name}`, s);
+  for (const a of e.attempts) subs.set(`${a.subscription.namespace}/${a.subscription.name}`, a.subscription);
+  const states: SubState[] = [];
+  for (const s of subs.values()) {
+    if (only && !sameSub(s, only)) continue;
+    let last: AttemptRecord | undefined;
+    for (const a of e.attempts) if (sameSub(a.subscription, s)) last = a;
+    if (!last) states.push('pending');
+    else if (last.outcome === 'success') states.push('delivered');
+    else if (last.outcome === 'dead-lettered') states.push('dead-lettered');
+    else states.push('failed');
+  }
+  if (subs.size === 0 && !only) states.push('pending');
+  return states;
+}
+
+/** In-memory, bounded store of published events and their delivery attempts, with a live feed. */
+export function createInspector(maxEvents: number): Inspector {
+  // Map keeps insertion order, so the first key is the oldest event.
+  const events = new Map<string, EventWithAttempts>();
+  const listeners = new Set<(e: InspectorEntry) => void>();
+  const emit = (entry: InspectorEntry): void => {
+    for (const l of listeners) {
+      try {
+        l(entry);
+      } catch {
+        // a broken live-stream client must not affect recording
+      }
+    }
+  };
+  const limit = Math.max(1, maxEvents);
+
+  return {
+    recordEvent(ev) {
+      const existing = events.get(ev.id);
+      events.delete(ev.id);
+      // A re-published id (publishers may reuse ids) keeps its attempts so history is not lost.
+      events.set(ev.id, { ...ev, attempts: existing?.attempts ?? [] });
+      while (events.size > limit) {
+        const oldest = events.keys().next().value;
+        if (oldest === undefined) break;
+        events.delete(oldest);
+      }
+      emit({ kind: 'event', ...ev });
+    },
+    recordAttempt(a) {
+      const e = events.get(a.eventId);
+      if (e) {
+        e.attempts.push(a);
+        if (e.attempts.length > MAX_ATTEMPTS_PER_EVENT) e.attempts.splice(0, e.attempts.length - MAX_ATTEMPTS_PER_EVENT);
+      }
+      emit({ kind: 'attempt', ...a });
+    },
+    query(q = {}) {
+      const since = q.since !== undefined ? toMs(q.since) : undefined;
+      const until = q.until !== undefined ? toMs(q.until) : undefined;
+      const out: EventRecord[] = [];
+      const all = [...events.values()].reverse();
+      for (const e of all) {
+        if (q.type !== undefined && e.type !== q.type) continue;
+        if (q.source !== undefined && e.source !== q.source) continue;
+        const at = Date.parse(e.publishedAt);
+        if (since !== undefined && at < since) continue;
+        if (until !== undefined && at > until) continue;
+        if (q.subscription) {
+          const sub = q.subscription;
+          const involved = e.subscriptions.some((s) => sameSub(s, sub)) || e.attempts.some((a) => sameSub(a.subscription, sub));
+          if (!involved) continue;
+        }
+        if (q.outcome && !subStates(e, q.subscription).includes(q.outcome)) continue;
+        const { attempts: _attempts, ...rec } = e;
+        out.push(rec);
+        if (out.length >= (q.limit ?? 100)) break;
+      }
+      return out;
+    },
+    get(id) {
+      const e = events.get(id);
+      return e ? { ...e, attempts: [...e.attempts] } : undefined;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

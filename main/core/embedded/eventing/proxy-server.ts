@@ -1,0 +1,150 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HTTP } from 'cloudevents';
+import type { CloudEvent } from 'cloudevents';
+import { backendError, badPayload, bodyTooLarge, legacyToCloudEvent, validateLegacy, type LegacyError } from './legacy.js';
+import { invalidEvent } from './publisher.js';
+import { EventingError, type LegacyEventBody, type PublishResult } from './types.js';
+import type { HeaderBag } from './trace.js';
+
+/** The publisher proxy's request size limit (eventing-publisher-proxy MaxRequestSize default). */
+export const MAX_REQUEST_BYTES = 65_536;
+
+export interface ProxyHandlers {
+  ready(): boolean;
+  publish(event: CloudEvent<unknown>, headers: HeaderBag, via: 'publish' | 'legacy'): Promise<PublishResult>;
+  /** `{name, version}` of the event types Subscriptions with this source subscribe to. */
+  subscribed(app: string): Array<{ name: string; version: string }>;
+}
+
+class TooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > MAX_REQUEST_BYTES) {
+      req.resume();
+      reject(new TooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_REQUEST_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new TooLarge());
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function text(res: ServerResponse, status: number, body = ''): void {
+  res.writeHead(status, body ? { 'content-type': 'text/plain; charset=utf-8' } : {});
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body) + '\n');
+}
+
+const legacyError = (res: ServerResponse, e: LegacyError): void => json(res, e.status, e);
+
+async function handlePublish(h: ProxyHandlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readBody(req);
+  } catch (err) {
+    if (err instanceof TooLarge) return text(res, 413, `request body too large: the limit is ${MAX_REQUEST_BYTES} bytes`);
+    throw err;
+  }
+  let event: CloudEvent<unknown>;
+  try {
+    const parsed = HTTP.toEvent({ headers: req.headers, body: body.length ? body.toString('utf8') : undefined });
+    if (Array.isArray(parsed)) return text(res, 400, 'batched CloudEvents are not supported; send one event per request');
+    event = parsed as CloudEvent<unknown>;
+    event.validate();
+  } catch (err) {
+    return text(res, 400, invalidEvent(err).message);
+  }
+  try {
+    await h.publish(event, req.headers, 'publish');
+    text(res, 204);
+  } catch (err) {
+    const e = err instanceof EventingError ? err : new EventingError(500, String(err));
+    text(res, e.status, e.message);
+  }
+}
+
+async function handleLegacy(h: ProxyHandlers, app: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req);
+  } catch (err) {
+    if (err instanceof TooLarge) return legacyError(res, bodyTooLarge('http: request body too large'));
+    throw err;
+  }
+  if (raw.length === 0) return legacyError(res, badPayload('Something went very wrong. Please try again.'));
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    return legacyError(res, badPayload((err as Error).message));
+  }
+  const problem = validateLegacy(body);
+  if (problem) return legacyError(res, problem);
+  let event: CloudEvent<unknown>;
+  try {
+    event = legacyToCloudEvent(app, body as LegacyEventBody);
+  } catch (err) {
+    return legacyError(res, badPayload((err as Error).message));
+  }
+  try {
+    const r = await h.publish(event, req.headers, 'legacy');
+    json(res, 200, { 'event-id': r.id, status: '', reason: '' });
+  } catch (err) {
+    const e = err instanceof EventingError ? err : new EventingError(500, String(err));
+    legacyError(res, backendError(e.status, e.message));
+  }
+}
+
+async function route(h: ProxyHandlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const method = req.method ?? 'GET';
+  if (path === '/healthz') return text(res, 200, 'OK');
+  if (path === '/readyz') return h.ready() ? text(res, 200, 'OK') : text(res, 503, 'not connected to NATS JetStream');
+  if (path === '/publish' && method === 'POST') return handlePublish(h, req, res);
+  const m = /^\/([^/]+)\/(v1\/events\/subscribed|v1\/events|v2\/events|events)\/?$/.exec(path);
+  if (m) {
+    const app = decodeURIComponent(m[1]!);
+    if (m[2] === 'v1/events/subscribed' && method === 'GET') return json(res, 200, { eventsInfo: h.subscribed(app) });
+    if (m[2] === 'v1/events' && method === 'POST') return handleLegacy(h, app, req, res);
+    if ((m[2] === 'v2/events' || m[2] === 'events') && method === 'POST') return handlePublish(h, req, res);
+    return text(res, 405, `method ${method} not allowed on ${path}`);
+  }
+  if (path === '/publish') return text(res, 405, `method ${method} not allowed on /publish; use POST`);
+  text(res, 404, `no route for ${method} ${path}`);
+}
+
+/** Starts the publisher proxy on 127.0.0.1:port (0 = free port). */
+export async function startProxyServer(h: ProxyHandlers, port: number): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    route(h, req, res).catch((err: unknown) => {
+      if (!res.headersSent) text(res, 500, `publisher proxy error: ${String(err)}`);
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === 'EADDRINUSE' ? `Publisher proxy port ${port} is in use; set ports.publisher to 0 or a free port in the profile` : String(err))),
+    );
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
