@@ -27,7 +27,7 @@ const ALLOWED = {
   telemetry: ['model'],
   workspace: ['model'],
   runtime: ['model', 'profiles'],
-  embedded: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime-path'],
+  embedded: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime'],
   kind: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime'],
   daemon: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind'],
   cli: ['model', 'profiles', 'workspace', 'daemon'],
