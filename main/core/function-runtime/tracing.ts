@@ -26,10 +26,14 @@ export interface Tracing {
 export function setupTracing(functionName: string, namespace: string, endpoint: string | undefined): Tracing {
   const spanProcessors: SpanProcessor[] = [];
   if (endpoint) spanProcessors.push(new SimpleSpanProcessor(new OTLPTraceExporter({ url: endpoint })));
-  const resource = resourceFromAttributes({
-    'service.name': functionName || 'unknown_function',
-    ...(namespace ? { 'k8s.namespace.name': namespace } : {}),
-  }).merge(defaultResource());
+  // The argument of merge() wins: the function's attributes go second, or service.name would be the
+  // default "unknown_service:<node path>".
+  const resource = defaultResource().merge(
+    resourceFromAttributes({
+      'service.name': functionName || 'unknown_function',
+      ...(namespace ? { 'k8s.namespace.name': namespace } : {}),
+    }),
+  );
   const provider = new NodeTracerProvider({
     resource,
     sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
