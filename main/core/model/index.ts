@@ -13,3 +13,5 @@ export * from './application-type.js';
 export * from './core-types.js';
 export * from './registry.js';
 export * from './label-selector.js';
+export * from './apirule-v2.js';
+export * from './apirule-v1beta1.js';
