@@ -101,6 +101,13 @@ export class ManagedProcess implements SupervisedProcess {
     return this.readyD.promise;
   }
 
+  send(message: unknown): boolean {
+    const child = this.child;
+    if (!this.alive || !child?.connected) return false;
+    // The callback swallows EPIPE from a child that is exiting; the next incarnation gets a fresh message.
+    return child.send(message as Parameters<ChildProcess['send']>[0], () => undefined);
+  }
+
   onStateChange(listener: (s: ProcessStatus) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -51,6 +51,8 @@ export interface SupervisedProcess {
   status(): ProcessStatus;
   /** Resolves once the readiness check has passed for the current incarnation. */
   ready(): Promise<void>;
+  /** Sends an IPC message to the current incarnation (spec.ipc only); false when it is not running or has no channel. */
+  send(message: unknown): boolean;
   stop(): Promise<void>;
   onStateChange(listener: (s: ProcessStatus) => void): () => void;
 }
