@@ -19,6 +19,34 @@ export interface ProxyHandlers {
 
 class TooLarge extends Error {}
 
+const SPEC_VERSIONS = new Set(['1.0', '0.3']);
+
+/**
+ * Checks what the JS SDK would silently default (a missing id gets a UUID, an unknown specversion is accepted) but
+ * the Go SDK behind the real proxy rejects. Returns the problem or undefined.
+ */
+function missingRequired(req: IncomingMessage, body: Buffer): string | undefined {
+  const ct = String(req.headers['content-type'] ?? '').toLowerCase();
+  let attrs: Record<string, unknown>;
+  if (ct.startsWith('application/cloudevents+json')) {
+    try {
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'structured CloudEvent must be a JSON object';
+      attrs = parsed as Record<string, unknown>;
+    } catch (err) {
+      return `structured CloudEvent is not valid JSON: ${(err as Error).message}`;
+    }
+  } else {
+    attrs = { specversion: req.headers['ce-specversion'], id: req.headers['ce-id'], source: req.headers['ce-source'], type: req.headers['ce-type'] };
+    if (attrs['specversion'] === undefined) return 'not a CloudEvent: no ce-specversion header and content-type is not application/cloudevents+json';
+  }
+  if (!SPEC_VERSIONS.has(String(attrs['specversion']))) return `specversion: unsupported value ${JSON.stringify(attrs['specversion'])} (use "1.0")`;
+  for (const k of ['id', 'source', 'type']) {
+    if (typeof attrs[k] !== 'string' || attrs[k] === '') return `${k}: REQUIRED but MISSING`;
+  }
+  return undefined;
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
@@ -64,6 +92,8 @@ async function handlePublish(h: ProxyHandlers, req: IncomingMessage, res: Server
     if (err instanceof TooLarge) return text(res, 413, `request body too large: the limit is ${MAX_REQUEST_BYTES} bytes`);
     throw err;
   }
+  const missing = missingRequired(req, body);
+  if (missing) return text(res, 400, `invalid CloudEvent: ${missing}`);
   let event: CloudEvent<unknown>;
   try {
     const parsed = HTTP.toEvent({ headers: req.headers, body: body.length ? body.toString('utf8') : undefined });
