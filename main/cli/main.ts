@@ -9,6 +9,9 @@ import { registerGet } from './commands/get.js';
 import { registerDelete } from './commands/delete.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
 import { registerDaemon } from './commands/daemon-cmd.js';
+import { registerEvents } from './commands/events.js';
+import { registerWorkspace } from './commands/workspace-cmds.js';
+import { registerDev } from './commands/dev.js';
 
 function buildProgram(): Command {
   const program = new Command('kyma-local')
@@ -24,6 +27,9 @@ function buildProgram(): Command {
   registerDelete(program);
   registerKubeconfig(program);
   registerDaemon(program);
+  registerEvents(program);
+  registerWorkspace(program);
+  registerDev(program);
   return program;
 }
 

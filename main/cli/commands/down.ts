@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { findDaemon } from '../../core/daemon/index.js';
-import type { ProgressEvent } from '../../core/runtime.js';
+import type { ProgressEvent } from '../../core/daemon/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { progressPrinter } from './up.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { findDaemon, type DaemonStatusReport } from '../../core/daemon/index.js';
-import type { RuntimeStatus } from '../../core/runtime.js';
+import type { RuntimeStatus } from '../../core/daemon/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { table } from '../output.js';

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Daemon, ensureDaemon, type DaemonClient } from '../../core/daemon/index.js';
-import type { ProgressEvent, RuntimeStatus } from '../../core/runtime.js';
+import type { ProgressEvent, RuntimeStatus } from '../../core/daemon/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { renderStatus } from './status.js';

@@ -5,6 +5,7 @@ import { RESOURCE_TYPES, type Logger } from '../model/index.js';
 import { createFileStore, type FileStore } from '../store/index.js';
 import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/index.js';
 import type { ProgressListener, RuntimeStatus } from '../runtime.js';
+import type { Profile } from '../profiles/index.js';
 import { createEmbeddedRuntime, reapOrphans, type EmbeddedRuntime } from '../embedded/index.js';
 import { createKubeApi, type KubeApi } from './kube-api/index.js';
 import { ensureStateDir, type StatePaths } from './state-dir.js';
@@ -17,7 +18,10 @@ import { sendError, sendJson } from './http-util.js';
 import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { readClusterState, writeClusterState } from './cluster-state.js';
 import { packageVersion } from './version.js';
-import { registerModules } from './modules.js';
+import { registerModules, type ModuleHandles } from './modules.js';
+import { registerEventRoutes } from './events-api.js';
+import { registerDevRoutes } from './dev-api.js';
+import { DevSessions } from './dev-sessions.js';
 
 export interface DaemonOptions {
   stateDir: string;
@@ -42,9 +46,13 @@ export class Daemon {
   private kubeApi!: KubeApi;
   private server!: Server;
   private readonly router = new Router();
+  private readonly modules: ModuleHandles = {};
+  private dev!: DevSessions;
+  private profile: Profile | undefined;
   private url = '';
   private readonly startedAt = new Date().toISOString();
   private stopping: Promise<void> | undefined;
+  private upInFlight: Promise<RuntimeStatus> | undefined;
   private stoppedResolve!: () => void;
   /** Settles once shutdown() has finished, whoever asked for it (signal, API, test). */
   readonly stopped = new Promise<void>((resolve) => {
@@ -63,9 +71,12 @@ export class Daemon {
     if (reaped > 0) this.log.warn(`Reaped ${reaped} process(es) left behind by a previous daemon that did not shut down cleanly`);
     this.store = await createFileStore({ dir: this.paths.resources, types: RESOURCE_TYPES, log: this.log.child({ component: 'store' }) });
     this.runtime = createEmbeddedRuntime({ stateDir: this.paths.cluster, store: this.store, log: this.log.child({ component: 'runtime' }) });
-    registerModules(this.runtime);
+    registerModules(this.runtime, this.modules);
     this.kubeApi = createKubeApi({ store: this.store, types: RESOURCE_TYPES, log: this.log.child({ component: 'kube-api' }), version: this.version });
     registerControlRoutes(this.router, this);
+    registerEventRoutes(this.router, this.modules);
+    this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
+    registerDevRoutes(this.router, this.dev);
     this.server = createServer((req, res) => void this.handle(req, res));
     // Watches and NDJSON streams are long-lived; the default 5 min request timeout would cut them.
     this.server.requestTimeout = 0;
@@ -76,6 +87,15 @@ export class Daemon {
     writeDaemonInfo(this.paths.daemonInfo, { pid: process.pid, port, url: this.url, startedAt: this.startedAt, version: this.version });
     this.log.info(`Daemon listening on ${this.url}`, { pid: process.pid, stateDir: this.paths.root });
     this.resumeCluster();
+    await this.dev.restore();
+  }
+
+  /** Subscriptions and APIRules declared in config.yaml are applied only when their module is in the profile. */
+  private moduleEnabledFor(kind: string): boolean {
+    const modules = this.profile?.modules ?? [];
+    if (kind === 'Subscription') return modules.includes('eventing');
+    if (kind === 'APIRule') return modules.includes('api-gateway');
+    return true;
   }
 
   private listen(port: number): Promise<void> {
@@ -126,12 +146,24 @@ export class Daemon {
     }
   }
 
+  /** Without a profile, `up` reuses the last one (so a plain `kyma-local up` after a crash resumes it). */
   async up(profileRef: string | undefined, onProgress: ProgressListener): Promise<RuntimeStatus> {
-    const ref = profileRef ?? 'default';
+    const ref = profileRef ?? readClusterState(this.paths.clusterState).profile ?? 'default';
     const profile = await loadProfile(ref, { searchDirs: this.profileDirs() });
+    // A second `up` while one is in flight (e.g. the automatic resume) waits for it instead of racing it.
+    if (this.upInFlight) {
+      await this.upInFlight.catch(() => undefined);
+    }
     writeClusterState(this.paths.clusterState, { wantUp: true, profile: isAbsolute(ref) ? ref : profile.name });
     this.log.info(`Bringing the cluster up with profile ${profile.name} (${profile.source})`);
-    return this.runtime.up(profile, onProgress);
+    this.profile = profile;
+    const run = this.runtime.up(profile, onProgress);
+    this.upInFlight = run;
+    try {
+      return await run;
+    } finally {
+      if (this.upInFlight === run) this.upInFlight = undefined;
+    }
   }
 
   async down(onProgress?: ProgressListener): Promise<void> {
@@ -172,6 +204,7 @@ export class Daemon {
       } catch (err) {
         this.log.error(`Error while stopping the cluster: ${(err as Error).message}`);
       }
+      await this.dev.close();
       await this.store.close();
       await new Promise<void>((resolve) => {
         this.server.close(() => resolve());

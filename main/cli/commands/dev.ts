@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { DaemonClient } from '../../core/daemon/index.js';
+import type { WorkspaceError } from '../../core/workspace/index.js';
+import { CliError } from '../cli-error.js';
+import { client } from '../context.js';
+import { formatWorkspaceError } from './workspace-cmds.js';
+
+interface DevFolderState {
+  dir: string;
+  function?: { namespace: string; name: string };
+  errors: WorkspaceError[];
+}
+
+type DevEvent =
+  | { type: 'applied'; dir: string; function: { namespace: string; name: string }; outcome: string; savedAt: number }
+  | { type: 'folder-error'; dir: string; errors: WorkspaceError[] }
+  | { type: 'removed'; dir: string }
+  | { type: 'apply-error'; dir: string; message: string };
+
+function time(): string {
+  return new Date().toISOString().slice(11, 23);
+}
+
+function printEvent(ev: DevEvent): void {
+  switch (ev.type) {
+    case 'applied':
+      process.stdout.write(`${time()} ${ev.function.namespace}/${ev.function.name}: ${ev.outcome} from ${ev.dir}\n`);
+      break;
+    case 'folder-error':
+      process.stdout.write(`${time()} ${ev.dir}: not deployed (last good revision keeps serving):\n${ev.errors.map((e) => `  ${formatWorkspaceError(e)}`).join('\n')}\n`);
+      break;
+    case 'apply-error':
+      process.stdout.write(`${time()} ${ev.dir}: rejected: ${ev.message}\n`);
+      break;
+    case 'removed':
+      process.stdout.write(`${time()} ${ev.dir}: folder removed (its function keeps running; delete it with kyma-local delete fn NAME)\n`);
+      break;
+  }
+}
+
+async function addFolders(c: DaemonClient, dirs: string[]): Promise<DevFolderState[]> {
+  const { items } = await c.request<{ items: DevFolderState[] }>('POST', '/kl/v1/dev', { body: { dirs } });
+  return items;
+}
+
+export function registerDev(program: Command): void {
+  program
+    .command('dev')
+    .description('deploy function folders and redeploy them on every save (Ctrl-C stops watching)')
+    .argument('<dir...>', 'function folders, or folders containing them')
+    .option('--detach', 'leave the daemon watching after this command exits', false)
+    .action(async (dirArgs: string[], opts: { detach: boolean }) => {
+      const dirs = dirArgs.map((d) => resolve(d));
+      const c = await client();
+      let items: DevFolderState[];
+      try {
+        items = await addFolders(c, dirs);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      for (const it of items) {
+        if (it.errors.length > 0) process.stdout.write(`${it.dir}: not deployed:\n${it.errors.map((e) => `  ${formatWorkspaceError(e)}`).join('\n')}\n`);
+        else if (it.function) process.stdout.write(`${it.dir} → function ${it.function.namespace}/${it.function.name}\n`);
+      }
+      if (opts.detach) {
+        process.stderr.write('The daemon keeps watching these folders; stop with `kyma-local dev --stop DIR` or `kyma-local daemon stop`.\n');
+        return;
+      }
+      process.stderr.write('Watching for changes — Ctrl-C to stop.\n');
+      const abort = new AbortController();
+      const stop = (): void => {
+        void c.request('POST', '/kl/v1/dev/remove', { body: { dirs } }).finally(() => {
+          abort.abort();
+          process.exit(0);
+        });
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      try {
+        await c.stream('GET', '/kl/v1/dev/stream', undefined, (item) => printEvent(item as DevEvent), abort.signal);
+      } catch (err) {
+        if (!abort.signal.aborted) throw err;
+      }
+    });
+}

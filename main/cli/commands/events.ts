@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import type { AttemptRecord, EventRecord, EventWithAttempts, InspectorEntry } from '../../core/daemon/index.js';
+import { client } from '../context.js';
+import { parseDataArg } from '../json-arg.js';
+import { table } from '../output.js';
+
+function eventRow(e: EventRecord): Array<string | undefined> {
+  const subs = e.subscriptions.map((s) => `${s.namespace}/${s.name}`).join(',');
+  return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, subs || '(no subscription)'];
+}
+
+function attemptLine(a: AttemptRecord): string {
+  const status = a.statusCode ? String(a.statusCode) : 'no answer';
+  return `  ${a.time.slice(11, 23)} → ${a.subscription.namespace}/${a.subscription.name} attempt ${a.attempt}: ${a.outcome} (${status}, ${Math.round(a.latencyMs)} ms)${a.error ? ` — ${a.error}` : ''}`;
+}
+
+export function registerEvents(program: Command): void {
+  program
+    .command('events')
+    .description('list published events and their deliveries (the event inspector)')
+    .option('-f, --follow', 'stream new events and delivery attempts', false)
+    .option('--type <type>', 'only this event type')
+    .option('--source <source>', 'only this source')
+    .option('--subscription <ns/name>', 'only events for this subscription')
+    .option('--failed', 'only events whose delivery failed or was dead-lettered', false)
+    .option('--limit <n>', 'how many (newest first)', '50')
+    .option('-o, --output <format>', 'json')
+    .action(async (opts: { follow: boolean; type?: string; source?: string; subscription?: string; failed: boolean; limit: string; output?: string }) => {
+      const c = await client();
+      const q = new URLSearchParams();
+      if (opts.type) q.set('type', opts.type);
+      if (opts.source) q.set('source', opts.source);
+      if (opts.subscription) q.set('subscription', opts.subscription);
+      if (opts.failed) q.set('outcome', 'failed');
+      q.set('limit', opts.limit);
+      const { items } = await c.request<{ items: EventRecord[] }>('GET', `/kl/v1/events?${q}`);
+      let shown = items;
+      if (opts.failed) {
+        const dead = await c.request<{ items: EventRecord[] }>('GET', `/kl/v1/events?${new URLSearchParams({ ...Object.fromEntries(q), outcome: 'dead-lettered' })}`);
+        shown = [...items, ...dead.items.filter((d) => !items.some((i) => i.id === d.id))];
+      }
+      if (opts.output === 'json') {
+        process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
+      } else if (shown.length === 0 && !opts.follow) {
+        process.stderr.write('No events yet — publish one with `kyma-local publish --type order.created.v1 --source myapp --data \'{"id":1}\'`\n');
+      } else if (shown.length > 0) {
+        process.stdout.write(table(['TIME', 'ID', 'TYPE', 'SOURCE', 'SUBSCRIPTIONS'], [...shown].reverse().map(eventRow)) + '\n');
+      }
+      if (!opts.follow) return;
+      await c.stream('GET', '/kl/v1/events/stream', undefined, (item) => {
+        const entry = item as InspectorEntry;
+        if (entry.kind === 'event') {
+          if (opts.type && entry.type !== opts.type) return;
+          if (opts.source && entry.source !== opts.source) return;
+          if (!opts.failed) process.stdout.write(`${entry.publishedAt.slice(11, 23)} event ${entry.id} ${entry.type} from ${entry.source}\n`);
+        } else {
+          if (opts.failed && entry.outcome === 'success') return;
+          process.stdout.write(attemptLine(entry) + '\n');
+        }
+      });
+    });
+
+  program
+    .command('event')
+    .description('show one event with its payload and every delivery attempt')
+    .argument('<id>', 'event id')
+    .action(async (id: string) => {
+      const c = await client();
+      const ev = await c.request<EventWithAttempts>('GET', `/kl/v1/events/${encodeURIComponent(id)}`);
+      process.stdout.write(`${ev.id}  ${ev.type}  from ${ev.source}  published ${ev.publishedAt}${ev.traceId ? `  trace ${ev.traceId}` : ''}\n`);
+      process.stdout.write(`data: ${JSON.stringify(ev.data)}\n`);
+      for (const a of ev.attempts) process.stdout.write(attemptLine(a) + '\n');
+    });
+
+  program
+    .command('publish')
+    .description('publish a CloudEvent through the publisher proxy (or a legacy event with --legacy APP)')
+    .requiredOption('--type <type>', 'event type, e.g. order.created.v1 (legacy: event-type, e.g. order.created)')
+    .option('--source <source>', 'event source (the application name)')
+    .option('--data <json|@file>', 'payload')
+    .option('--legacy <app>', 'use the legacy /<app>/v1/events API')
+    .option('--event-type-version <v>', 'legacy event-type-version', 'v1')
+    .action(async (opts: { type: string; source?: string; data?: string; legacy?: string; eventTypeVersion: string }) => {
+      const c = await client();
+      const data = parseDataArg(opts.data);
+      if (opts.legacy) {
+        const r = await c.request<{ id: string }>('POST', '/kl/v1/events/publish-legacy', {
+          body: { app: opts.legacy, event: { 'event-type': opts.type, 'event-type-version': opts.eventTypeVersion, 'event-time': new Date().toISOString(), data } },
+        });
+        process.stdout.write(`published legacy event ${r.id}\n`);
+        return;
+      }
+      if (!opts.source) throw new Error('--source is required (the CloudEvent source, e.g. your application name)');
+      const r = await c.request<{ id: string; subject: string }>('POST', '/kl/v1/events/publish', { body: { type: opts.type, source: opts.source, ...(data !== undefined ? { data } : {}) } });
+      process.stdout.write(`published ${r.id} (subject ${r.subject})\n`);
+    });
+
+  program
+    .command('replay')
+    .description('re-publish a stored event, optionally with edited data or to one subscription only')
+    .argument('<id>', 'event id (see `kyma-local events`)')
+    .option('--data <json|@file>', 'replace the payload')
+    .option('--subscription <ns/name>', 'deliver only to this subscription')
+    .action(async (id: string, opts: { data?: string; subscription?: string }) => {
+      const c = await client();
+      const body: Record<string, unknown> = {};
+      if (opts.data !== undefined) body.data = parseDataArg(opts.data);
+      if (opts.subscription) body.subscription = opts.subscription;
+      const r = await c.request<{ id: string; attempt?: AttemptRecord }>('POST', `/kl/v1/events/${encodeURIComponent(id)}/replay`, { body });
+      process.stdout.write(`replayed as ${r.id}\n`);
+      if (r.attempt) process.stdout.write(attemptLine(r.attempt) + '\n');
+    });
+}

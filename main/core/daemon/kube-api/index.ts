@@ -1,0 +1,1 @@
+export { createKubeApi, type KubeApi, type KubeApiOptions } from './kube-api.js';
