@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -253,6 +253,17 @@ describe('persistence', () => {
     store = await createFileStore({ dir, types: RESOURCE_TYPES });
     expect(store.get(CONFIGMAP, 'default', 'c')).toEqual(cm);
     expect((await readdir(path.dirname(file))).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('reports a failed write as 500 with the path and keeps working', async () => {
+    const blocked = path.join(dir, 'core', 'configmaps', 'blocked');
+    await mkdir(path.dirname(blocked), { recursive: true });
+    await writeFile(blocked, 'not a directory');
+    const e = await apiError(store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'blocked' } }));
+    expect([e.code, e.reason]).toEqual([500, 'InternalError']);
+    expect(e.message).toContain(dir);
+    await store.flush();
+    expect((await store.create(fn('after'))).metadata.name).toBe('after');
   });
 
   it('serializes concurrent writes to one object so the last one wins on disk', async () => {

@@ -97,7 +97,8 @@ export class WriteQueue {
     const prev = this.chains.get(file) ?? Promise.resolve();
     // A failed earlier write must not block later ones.
     const next = prev.catch(() => undefined).then(() => this.flushOne(file));
-    const tracked = next.finally(() => {
+    // The caller gets `next` (and sees failures); the tracked copy must never be an unhandled rejection.
+    const tracked: Promise<void> = next.catch(() => undefined).finally(() => {
       if (this.chains.get(file) === tracked) this.chains.delete(file);
     });
     this.chains.set(file, tracked);
@@ -118,6 +119,6 @@ export class WriteQueue {
   }
 
   async flush(): Promise<void> {
-    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 }
