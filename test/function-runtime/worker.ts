@@ -94,9 +94,15 @@ export function startProcess(dir: string, env: Record<string, string> = {}): Omi
   };
   collect(stdout, proc.stdout);
   collect(stderr, proc.stderr);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  // 'exit' plus the end of both output streams, so that the last stderr lines are collected.
+  const ended = (s: NodeJS.ReadableStream | null) => new Promise<void>((resolve) => (s ? s.once('end', resolve) : resolve()));
+  const exited = Promise.all([
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.once('exit', (code, signal) => resolve({ code, signal })),
+    ),
+    ended(proc.stdout),
+    ended(proc.stderr),
+  ]).then(([status]) => status);
   const ready = new Promise<number>((resolve, reject) => {
     proc.on('message', (m: { type?: string; port?: number }) => {
       if (m.type === 'ready' && typeof m.port === 'number') resolve(m.port);
