@@ -1,0 +1,42 @@
+import { ApiError, findTypeByKind, RESOURCE_TYPES, type KubeObject, type ResourceType } from '../../model/index.js';
+import type { ResourceChange } from '../../runtime.js';
+import type { Store } from '../../store/index.js';
+
+function typeOf(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): ResourceType {
+  const type = findTypeByKind(obj.apiVersion, obj.kind);
+  if (type) return type;
+  const known = RESOURCE_TYPES.map((t) => `${t.kind} (${t.group ? `${t.group}/` : ''}${t.versions.join('|')})`).join(', ');
+  throw new ApiError(400, 'BadRequest', `no matches for kind "${obj.kind}" in version "${obj.apiVersion}" — supported: ${known}`);
+}
+
+function namespaceOf(type: ResourceType, obj: Pick<KubeObject, 'metadata'>): string | undefined {
+  return type.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
+}
+
+/**
+ * `kubectl apply` semantics on the store: create when absent, otherwise update. A resourceVersion in the
+ * object is kept, so a stale one is a 409 Conflict; without one the update is unconditional.
+ */
+export async function applyObject(store: Store, obj: KubeObject): Promise<KubeObject> {
+  const type = typeOf(obj);
+  const namespace = namespaceOf(type, obj);
+  const target: KubeObject = { ...obj, metadata: { ...obj.metadata, ...(namespace ? { namespace } : {}) } };
+  if (!store.find(type, namespace, obj.metadata.name)) {
+    try {
+      return await store.create(target);
+    } catch (err) {
+      // Created concurrently by someone else: fall through to update.
+      if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
+    }
+  }
+  return store.update(target);
+}
+
+export async function deleteObject(store: Store, obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<void> {
+  const type = typeOf(obj);
+  await store.delete(type, namespaceOf(type, obj), obj.metadata.name);
+}
+
+export function watchObjects(store: Store, listener: (change: ResourceChange) => void): () => void {
+  return store.watch(undefined, {}, (ev) => listener({ type: ev.type, object: ev.object }));
+}

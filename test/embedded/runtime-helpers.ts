@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EmbeddedModule, ModuleFactory, SupervisedProcess } from '../../main/core/embedded/index.js';
+import type { ModuleName, Profile } from '../../main/core/profiles/index.js';
+import { loadProfile } from '../../main/core/profiles/index.js';
+import type { ComponentState } from '../../main/core/runtime.js';
+
+/** Writes a profile file (all ports 0) and loads it the way the daemon does. */
+export async function writeProfile(dir: string, name: string, modules: ModuleName[], extra = ''): Promise<Profile> {
+  const file = path.join(dir, `${name}.yaml`);
+  const yaml = [
+    'apiVersion: kyma-local.io/v1alpha1',
+    'kind: ClusterProfile',
+    'metadata:',
+    `  name: ${name}`,
+    'spec:',
+    '  runtime: embedded',
+    `  modules: [${modules.join(', ')}]`,
+    '  ports: { nats: 0, gateway: 0, publisher: 0, otlp: 0 }',
+    extra,
+  ].join('\n');
+  await writeFile(file, `${yaml}\n`);
+  return loadProfile(file);
+}
+
+export interface FakeModule extends EmbeddedModule {
+  natsUrl?: string;
+  child?: SupervisedProcess;
+}
+
+/** A module that supervises one real child process, or fails to start with `failWith`. */
+export function fakeModule(name: ModuleName, made: FakeModule[], failWith?: string): ModuleFactory {
+  return () => {
+    let state: ComponentState = 'Pending';
+    const m: FakeModule = {
+      name,
+      async start(ctx) {
+        m.natsUrl = ctx.natsUrl;
+        if (failWith) throw new Error(failWith);
+        m.child = await ctx.supervisor.start({
+          name: `fake/${name}`,
+          command: process.execPath,
+          args: ['-e', 'setInterval(() => {}, 1000)'],
+          readiness: { kind: 'none' },
+        });
+        state = 'Ready';
+      },
+      async stop() {
+        await m.child?.stop();
+        state = 'Stopped';
+      },
+      status() {
+        const pid = m.child?.status().pid;
+        return { name, kind: 'module', state, ...(pid !== undefined ? { pid } : {}) };
+      },
+    };
+    made.push(m);
+    return m;
+  };
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
