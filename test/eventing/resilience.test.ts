@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventingModule, type EventingModule } from '../../main/core/embedded/eventing/index.js';
-import { createEnv, startSink, subscription, subStatus, waitFor, type TestEnv } from './helpers.js';
+import { createEnv, startSink, subscription, subStatus, testProfile, waitFor, type TestEnv } from './helpers.js';
 
 let env: TestEnv | undefined;
 let mods: EventingModule[] = [];
@@ -57,6 +57,7 @@ describe('eventing resilience', () => {
       await waitFor(() => acked.length >= 50, '50 acknowledged publishes before the kill');
       await env.nats.kill('SIGKILL');
       await waitFor(() => failures.length >= 5, 'publish errors while nats is down');
+      expect(failures).toContain(502);
       expect((await fetch(url.replace(/\/publish$/, '/readyz'))).status).toBe(503);
       const ackedBeforeRestart = acked.length;
       await env.nats.restart();
@@ -96,5 +97,26 @@ describe('eventing resilience', () => {
     await second.start(env.ctx);
     await waitFor(() => ids.every((id) => received.has(id)), 'all events delivered after the module restart', 30_000);
     expect(received.size).toBeGreaterThanOrEqual(20);
+  });
+
+  it('answers 507 when the stream is full (discard new)', async () => {
+    const profile = testProfile();
+    profile.limits.eventStreamMaxBytes = 8 * 1024;
+    env = await createEnv(profile);
+    const mod = createEventingModule();
+    mods.push(mod);
+    await mod.start(env.ctx);
+    // A sink that does not resolve keeps the consumer (and so the events) without dispatching.
+    await env.store.create(subscription('hold', { sink: 'http://absent.default.svc.cluster.local', source: 'loadgen', types: ['load.tick.v1'] }));
+    await waitFor(() => Array.isArray(subStatus(env!.store, 'hold')?.['conditions']), 'subscription reconciled');
+    const url = env.ctx.endpoints.get('publisher')!;
+    const statuses: number[] = [];
+    for (let i = 0; i < 40 && !statuses.includes(507); i++) {
+      const res = await fetch(url, { method: 'POST', headers: binaryHeaders(randomUUID()), body: JSON.stringify({ pad: 'p'.repeat(1024) }) });
+      statuses.push(res.status);
+    }
+    expect(statuses[0]).toBe(204);
+    expect(statuses.at(-1)).toBe(507);
+    expect(statuses.filter((s) => s !== 204 && s !== 507)).toEqual([]);
   });
 });
