@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createKubeApi } from '../../main/core/daemon/kube-api/index.js';
+import { createKubeApi, type KubeApi } from '../../main/core/daemon/kube-api/index.js';
 import { RESOURCE_TYPES, silentLogger } from '../../main/core/model/index.js';
 import { createFileStore, type FileStore } from '../../main/core/store/index.js';
 
@@ -12,6 +12,7 @@ export interface TestKubeServer {
   url: string;
   token: string;
   store: FileStore;
+  api: KubeApi;
   /** A temp dir removed by close(); holds the store's files and anything a test writes. */
   dir: string;
   /** Requests seen (method, path with query, selected headers), for tests that check what a client sent. */
@@ -38,7 +39,7 @@ export async function startKubeServer(): Promise<TestKubeServer> {
       contentType: req.headers['content-type'] ?? '',
       authorization: req.headers.authorization ?? '',
     });
-    if (req.headers.authorization !== `Bearer ${token}`) {
+    if (!authorized(req.headers.authorization, token)) {
       res.writeHead(401, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 }));
       return;
@@ -63,6 +64,7 @@ export async function startKubeServer(): Promise<TestKubeServer> {
     url: `http://127.0.0.1:${port}`,
     token,
     store,
+    api,
     dir,
     requests,
     async close() {
@@ -74,6 +76,20 @@ export async function startKubeServer(): Promise<TestKubeServer> {
   };
 }
 
+/**
+ * kubectl (client-go) never sends a kubeconfig's bearer token over plain http (user credentials are only
+ * loaded for https servers). Go's HTTP client does send the userinfo of the server URL as Basic auth, so the
+ * test kubeconfig puts the token there (`http://kyma:<token>@127.0.0.1:<port>`) and this check accepts a
+ * Basic password equal to the token, as the daemon must for stock kubectl over http.
+ */
+export function authorized(header: string | undefined, token: string): boolean {
+  if (header === `Bearer ${token}`) return true;
+  const m = /^Basic\s+(.+)$/i.exec(header ?? '');
+  if (!m) return false;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1) === token;
+}
+
 /** Writes a kubeconfig for the server into its temp dir and returns the path. */
 export async function writeKubeconfig(s: TestKubeServer): Promise<string> {
   const file = path.join(s.dir, 'kubeconfig');
@@ -82,7 +98,7 @@ export async function writeKubeconfig(s: TestKubeServer): Promise<string> {
     'kind: Config',
     'clusters:',
     '- name: kyma-local',
-    `  cluster: { server: "${s.url}" }`,
+    `  cluster: { server: "${s.url.replace('http://', `http://kyma:${s.token}@`)}" }`,
     'users:',
     '- name: kyma-local',
     `  user: { token: "${s.token}" }`,

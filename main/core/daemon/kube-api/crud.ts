@@ -15,6 +15,7 @@ export interface ResourceRequest {
   route: ResourceRoute;
   store: Store;
   log: Logger;
+  watches: Set<ServerResponse>;
 }
 
 /** Serves one request on a resource or collection path (verbs get, list, watch, create, update, patch, delete). */
@@ -59,7 +60,7 @@ function tableOptions(r: ResourceRequest): { includeObject: ReturnType<typeof pa
 
 function watch(r: ResourceRequest): void {
   const table = tableOptions(r);
-  serveWatch({ res: r.res, store: r.store, route: r.route, query: r.url.searchParams, log: r.log, ...(table ? { table } : {}) });
+  serveWatch({ res: r.res, store: r.store, route: r.route, query: r.url.searchParams, log: r.log, active: r.watches, ...(table ? { table } : {}) });
 }
 
 function list(r: ResourceRequest): void {

@@ -21,11 +21,14 @@ export interface KubeApi {
    * false when the path is not part of the Kubernetes API. Authentication is the caller's job.
    */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** Watch streams currently open (each holds a store listener until its client disconnects or times out). */
+  activeWatches(): number;
 }
 
 export function createKubeApi(opts: KubeApiOptions): KubeApi {
   const { store, types, log } = opts;
   const documents = new Map<string, unknown>();
+  const watches = new Set<ServerResponse>();
   // Discovery and OpenAPI documents depend only on the types: build each once.
   const cached = (key: string, build: () => unknown): unknown => {
     if (!documents.has(key)) documents.set(key, build());
@@ -33,7 +36,7 @@ export function createKubeApi(opts: KubeApiOptions): KubeApi {
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse, url: URL, route: KubeRoute): Promise<void> {
-    if (route.kind === 'resource') return handleResource({ req, res, url, route, store, log });
+    if (route.kind === 'resource') return handleResource({ req, res, url, route, store, log, watches });
     if (route.kind === 'unknown') throw notFoundPath(url.pathname);
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req.method ?? '', url.pathname);
     switch (route.kind) {
@@ -60,6 +63,7 @@ export function createKubeApi(opts: KubeApiOptions): KubeApi {
   }
 
   return {
+    activeWatches: () => watches.size,
     async handle(req, res, url) {
       if (!isKubePath(url.pathname)) return false;
       try {

@@ -15,6 +15,8 @@ export interface WatchRequest {
   log: Logger;
   /** Set when the client asked for Table output (`kubectl get -w`): every event object is a one-row Table. */
   table?: TableOptions;
+  /** Open watch streams; this one is in it until its store listener is removed. */
+  active: Set<ServerResponse>;
 }
 
 type WatchType = WatchEvent['type'] | 'BOOKMARK' | 'ERROR';
@@ -79,7 +81,9 @@ export function serveWatch(w: WatchRequest): void {
     t.unref();
     timers.push(t);
   }
+  w.active.add(res);
   const cleanup = (): void => {
+    w.active.delete(res);
     unsubscribe();
     timers.forEach((t) => clearTimeout(t));
     if (!res.writableEnded) res.end();
