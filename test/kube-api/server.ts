@@ -24,9 +24,9 @@ export interface TestKubeServer {
  * The Kubernetes API on a real node:http server on 127.0.0.1:0, with a bearer-token check in front like the
  * daemon's, backed by a FileStore in a temp dir.
  */
-export async function startKubeServer(): Promise<TestKubeServer> {
+export async function startKubeServer(opts: { watchHistory?: number } = {}): Promise<TestKubeServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kube-api-'));
-  const store = await createFileStore({ dir: path.join(dir, 'store'), types: RESOURCE_TYPES });
+  const store = await createFileStore({ dir: path.join(dir, 'store'), types: RESOURCE_TYPES, ...opts });
   const api = createKubeApi({ store, types: RESOURCE_TYPES, log: silentLogger, version: '0.0.0-test' });
   const token = randomBytes(16).toString('hex');
   const requests: TestKubeServer['requests'] = [];
