@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,6 +55,13 @@ describe('startNats', () => {
     } finally {
       await new Promise((r) => blocker.close(r));
     }
+  });
+  it('reports a nats-server that dies on start with its last stderr', async () => {
+    const fake = path.join(dir, 'nats-server');
+    await writeFile(fake, '#!/bin/sh\necho "[FTL] cannot open store dir" >&2\nexit 1\n', { mode: 0o755 });
+    await expect(startNats({ supervisor: sup, stateDir: dir, port: 0, binary: fake, log: silentLogger })).rejects.toThrow(
+      'Failed to start nats-server: exited with code 1 before it became ready; last stderr: [FTL] cannot open store dir',
+    );
   });
 });
 

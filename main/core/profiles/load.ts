@@ -67,7 +67,10 @@ async function findByName(name: string, dirs: string[]): Promise<string> {
   throw new Error(`Profile "${name}" not found in ${dirs.join(', ')} (${list}) — pass a name from that list or a path to a .yaml file`);
 }
 
-/** Every valid profile in `dirs` (default: the shipped ones); invalid files are skipped, not fatal. */
+/**
+ * Every valid profile in `dirs` (default: the shipped ones); invalid files are skipped, not fatal. A name
+ * found in several dirs is listed once, from the first dir, as loadProfile would pick it.
+ */
 export async function listProfiles(dirs: string[] = [BUILTIN_PROFILES_DIR]): Promise<ProfileSummary[]> {
   const out: ProfileSummary[] = [];
   for (const dir of dirs) {
@@ -80,6 +83,7 @@ export async function listProfiles(dirs: string[] = [BUILTIN_PROFILES_DIR]): Pro
     for (const f of entries) {
       try {
         const p = await loadProfile(path.join(dir, f));
+        if (out.some((o) => o.name === p.name)) continue;
         out.push({ name: p.name, description: p.description, runtime: p.runtime, source: p.source });
       } catch {
         // A broken file in a user's profile dir must not hide the others; loadProfile on it reports why.

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../model/index.js';
-import type { SupervisedProcess, Supervisor } from '../supervisor/index.js';
+import type { ProcessSpec, SupervisedProcess, Supervisor } from '../supervisor/index.js';
 import { resolveNatsServer } from './binary.js';
 import { describeHolder, findPortHolder, isPortFree, pickFreePort } from './port-holder.js';
 
@@ -68,8 +68,9 @@ async function spawnNats(opts: StartNatsOptions, binary: string, storeDir: strin
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
   // Loopback only and no auth: the trust boundary is the local user, like the daemon's own API.
   const args = ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-n', opts.serverName ?? 'kyma-local'];
-  const proc = await opts.supervisor.start({
-    name: opts.name ?? 'nats',
+  const name = opts.name ?? 'nats';
+  const spec: ProcessSpec = {
+    name,
     command: binary,
     args,
     // 503 until JetStream is enabled, so Ready means streams can be created.
@@ -83,6 +84,10 @@ async function spawnNats(opts: StartNatsOptions, binary: string, storeDir: strin
       else log.debug(line);
       opts.onLine?.(line, stream);
     },
+  };
+  const proc = await opts.supervisor.start(spec).catch((err: Error) => {
+    // The supervisor names the process ("nats"); users know the binary.
+    throw new Error(err.message.replace(`Failed to start ${name}:`, 'Failed to start nats-server:'));
   });
   return { url: `nats://127.0.0.1:${port}`, port, monitorPort, monitorUrl, process: proc };
 }

@@ -160,7 +160,7 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
       set({ name, kind: 'module', state: 'Starting' });
       const module = factory();
       try {
-        await module.start(this.context(c));
+        await module.start(this.context(c, name));
       } catch (err) {
         const reason = (err as Error).message;
         set({ name, kind: 'module', state: 'Failed', message: reason });
@@ -178,14 +178,14 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
     return this.status();
   }
 
-  private context(c: Cluster): ModuleContext {
+  private context(c: Cluster, name: ModuleName): ModuleContext {
     return {
       profile: c.profile,
       stateDir: this.opts.stateDir,
       store: this.opts.store,
       supervisor: this.supervisor,
       natsUrl: c.nats!.url,
-      log: this.log,
+      log: this.log.child({ component: name }),
       endpoints: c.endpoints,
       services: c.services,
     };

@@ -225,6 +225,8 @@ export class ManagedProcess implements SupervisedProcess {
     if (mode === 'never' || (mode === 'on-failure' && code === 0)) {
       return this.setState(code === 0 ? 'Stopped' : 'Failed', how);
     }
+    // ready() now waits for the next incarnation instead of reporting the dead one's readiness.
+    this.readyD = deferred();
     this.scheduleRestart(how);
   }
 

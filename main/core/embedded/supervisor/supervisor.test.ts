@@ -100,7 +100,12 @@ describe('supervisor', () => {
     const seen: string[] = [];
     proc.onStateChange((s) => seen.push(s.state));
     process.kill(first, 'SIGKILL');
-    const after = await waitFor('victim', (s) => s.state === 'Ready' && s.pid !== undefined && s.pid !== first);
+    await waitFor('victim', (s) => s.state === 'Backoff');
+    // ready() waits for the next incarnation rather than reporting the dead one.
+    await proc.ready();
+    const after = proc.status();
+    expect(after).toMatchObject({ state: 'Ready' });
+    expect(after.pid).not.toBe(first);
     expect(after.restarts).toBe(1);
     expect(after.lastExit).toMatchObject({ code: null, signal: 'SIGKILL' });
     expect(seen.slice(0, 3)).toEqual(['Backoff', 'Starting', 'Ready']);
