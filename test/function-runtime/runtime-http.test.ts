@@ -127,9 +127,10 @@ describe('CloudEvents', () => {
     data: { orderId: 42 },
   });
 
-  function send(message: { headers: Record<string, unknown>; body: unknown }) {
+  async function send(message: { headers: Record<string, unknown>; body: unknown }) {
     const headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, String(v)]));
-    return fetch(`${worker.url}/echo`, { method: 'POST', headers, body: String(message.body) });
+    const res = await fetch(`${worker.url}/echo`, { method: 'POST', headers, body: String(message.body) });
+    return res as Omit<Response, 'json'> & { json(): Promise<{ ce: Record<string, string>; data: unknown }> };
   }
 
   const expected = {

@@ -1,6 +1,6 @@
 // Worker lifecycle: precise load errors (exit 78), IPC disconnect, SIGTERM drain, FUNC_TIMEOUT → 408.
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOAD_ERROR_EXIT_CODE, parseLoadErrorLine, type LoadErrorReport } from '../../main/core/function-runtime/index.js';
 import { ensureBuilt, handlerDir, startProcess, startWorker, type Worker } from './worker.js';
 

@@ -1,6 +1,6 @@
 // Test helpers: build the runtime once, start real worker processes with a handler folder written by the test.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,12 +55,16 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Writes files (path → content) into a fresh temp folder. */
-export function handlerDir(files: Record<string, string>): string {
+export type Files = Record<string, string | { symlink: string }>;
+
+/** Writes files (path → content, or a symlink to an absolute path) into a fresh temp folder. */
+export function handlerDir(files: Files): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kyma-fn-'));
   for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), content);
+    const target = path.join(dir, rel);
+    mkdirSync(path.dirname(target), { recursive: true });
+    if (typeof content === 'string') writeFileSync(target, content);
+    else symlinkSync(content.symlink, target);
   }
   return dir;
 }
@@ -122,7 +126,7 @@ export function startProcess(dir: string, env: Record<string, string> = {}): Omi
   return { proc, dir, stdout, stderr, waitForLine, exited, stop, ready };
 }
 
-export async function startWorker(files: Record<string, string>, env: Record<string, string> = {}): Promise<Worker> {
+export async function startWorker(files: Files, env: Record<string, string> = {}): Promise<Worker> {
   const dir = handlerDir(files);
   const p = startProcess(dir, env);
   try {
