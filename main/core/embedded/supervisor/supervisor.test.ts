@@ -76,6 +76,8 @@ describe('supervisor', () => {
     await proc.stop();
     expect(proc.status().state).toBe('Stopped');
     expect(await isRunning(st.pid!)).toBe(false);
+    expect(sup.get('srv')).toBeUndefined();
+    expect(sup.list()).toEqual([]);
     await sup.stopAll();
     expect(JSON.parse(await readFile(childrenFilePath(dir), 'utf8')).children).toEqual([]);
   });

@@ -41,11 +41,19 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
       const proc = new ManagedProcess(spec, hooks(spec.name));
       procs.set(spec.name, proc);
       await proc.start();
+      // Function workers get a new name per revision: forget stopped ones so a long session does not grow.
+      // (A process that failed to start is kept, so status can show why.)
+      const off = proc.onStateChange((s) => {
+        if (s.state !== 'Stopped') return;
+        off();
+        if (procs.get(spec.name) === proc) procs.delete(spec.name);
+      });
       return proc;
     },
     get(name: string): SupervisedProcess | undefined {
       return procs.get(name);
     },
+    /** Live processes and those that failed; stopped ones are dropped. */
     list(): ProcessStatus[] {
       return [...procs.values()].map((p) => p.status());
     },
