@@ -156,6 +156,22 @@ describe('supervisor', () => {
     expect(await isRunning(pid)).toBe(false);
   });
 
+  it('gives ipc children a channel through the setpriv wrapper', async () => {
+    const lines: string[] = [];
+    let said = false;
+    const script = `console.log('connected=' + process.connected); setInterval(() => {}, 1000)`;
+    const spec = node('ipc', script, {
+      ipc: true,
+      readiness: { kind: 'custom', check: async () => said },
+      onLine: (l) => {
+        lines.push(l);
+        said = true;
+      },
+    });
+    await sup.start(spec);
+    expect(lines).toEqual(['connected=true']);
+  });
+
   it('refuses a second process with the same live name', async () => {
     await sup.start(node('dup', 'setInterval(() => {}, 1000)'));
     await expect(sup.start(node('dup', 'setInterval(() => {}, 1000)'))).rejects.toThrow(/already supervised/);
