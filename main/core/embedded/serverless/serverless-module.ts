@@ -1,0 +1,158 @@
+import { FUNCTION, isRecord } from '../../model/index.js';
+import type { ComponentState, ComponentStatus } from '../../runtime.js';
+import type { EmbeddedModule, ModuleContext } from '../module.js';
+import { ServerlessController } from './controller.js';
+import type { FnState } from './function-state.js';
+import { readRevisionCode } from './materialize.js';
+import { startMeshProxy, type MeshProxy } from './mesh-proxy.js';
+import { readyCount } from './status.js';
+import type { FunctionDetails, ServerlessApi } from './types.js';
+
+export interface ServerlessModuleOptions {
+  /** How long a new revision's workers may take to answer /healthz (default 10 000 ms). */
+  startTimeoutMs?: number;
+  /** Extra `npm install` flags, e.g. ['--offline'] on an air-gapped machine. */
+  npmFlags?: string[];
+  /** Every worker output line, for logs/telemetry (`worker` is `fn/<ns>/<name>/r<N>/<i>`). */
+  /** The compiled function server entry (default: functionServerEntry(), i.e. dist/). For tests run from sources. */
+  workerEntry?: string;
+  /** The compiled worker-preload.js (default: beside this module in dist/). For tests run from sources. */
+  preloadPath?: string;
+  onWorkerLine?: (line: string, stream: 'stdout' | 'stderr', worker: string) => void;
+}
+
+export type ServerlessModule = EmbeddedModule & { readonly api: ServerlessApi };
+
+function details(st: FnState): FunctionDetails {
+  const workers = (st.serving?.workers ?? []).map((w) => {
+    const s = w.proc.status();
+    return { name: w.name, replica: w.replica, port: w.port, state: s.state, restarts: s.restarts, ...(s.pid !== undefined ? { pid: s.pid } : {}) };
+  });
+  return {
+    namespace: st.namespace,
+    name: st.name,
+    ...(st.serving ? { currentRevision: st.serving.revision } : {}),
+    desiredReplicas: st.desired,
+    readyReplicas: readyCount(st.serving?.workers),
+    workers,
+    ...(st.lastError ? { lastError: { ...st.lastError } } : {}),
+    stateDir: st.dir,
+  };
+}
+
+/** The embedded serverless module: Functions → revisions → worker processes, plus the local service mesh. */
+export function createServerlessModule(opts: ServerlessModuleOptions = {}): ServerlessModule {
+  let state: ComponentState = 'Stopped';
+  let message: string | undefined;
+  let controller: ServerlessController | undefined;
+  let mesh: MeshProxy | undefined;
+
+  const need = (): ServerlessController => {
+    if (!controller) throw new Error('The serverless module is not running; start the cluster first (kyma-local up)');
+    return controller;
+  };
+
+  const api: ServerlessApi = {
+    revisions(ns, name) {
+      return need().states.get(`${ns}/${name}`)?.history.list() ?? [];
+    },
+    async rollback(ns, name, toRevision) {
+      const c = need();
+      const fn = c.store.find(FUNCTION, ns, name);
+      if (!fn) throw new Error(`Function ${ns}/${name} not found`);
+      await c.settled(ns, name);
+      const st = await c.state(ns, name);
+      const good = st.history.list().filter((r) => r.outcome !== 'failed' && r.outcome !== 'pending' && r.readyAt);
+      const current = st.serving?.revision;
+      const target = toRevision ?? [...good].reverse().find((r) => r.number !== current)?.number;
+      if (target === undefined) throw new Error(`Function ${ns}/${name} has no earlier good revision to roll back to`);
+      if (!good.some((r) => r.number === target)) {
+        throw new Error(`Revision ${target} of ${ns}/${name} cannot be rolled back to: it is not a revision that became ready (good ones: ${good.map((r) => r.number).join(', ') || 'none'})`);
+      }
+      const code = await readRevisionCode(st.history.revDir(target)).catch(() => {
+        throw new Error(`The files of revision ${target} of ${ns}/${name} are gone from ${st.history.revDir(target)}`);
+      });
+      const before = st.history.list().at(-1)?.number ?? 0;
+      st.pendingRollback = target;
+      // The spec takes the old code so that the store, kubectl and a daemon restart agree with what serves.
+      const inline = isRecord(fn.spec?.source) && isRecord(fn.spec.source.inline) ? fn.spec.source.inline : {};
+      const patch = { spec: { source: { inline: { ...inline, source: code.source, dependencies: code.dependencies || null } } } };
+      await c.store.patch(FUNCTION, ns, name, patch, 'merge');
+      await c.enqueue(ns, name);
+      await c.settled(ns, name);
+      const made = st.history.list().find((r) => r.number > before && r.rollbackOf === target);
+      if (!made) throw new Error(`Rollback of ${ns}/${name} to revision ${target} made no revision; check the Function's status`);
+      return made;
+    },
+    functionUrl(ns, name) {
+      if (!mesh) throw new Error('The serverless module is not running; start the cluster first (kyma-local up)');
+      return { url: mesh.url, host: `${name}.${ns}.svc.cluster.local` };
+    },
+    workerPids() {
+      return (controller?.workers.workers() ?? []).flatMap((w) => {
+        const pid = w.proc.status().pid;
+        return pid === undefined ? [] : [pid];
+      });
+    },
+    details(ns, name) {
+      const st = controller?.states.get(`${ns}/${name}`);
+      return st ? details(st) : undefined;
+    },
+    list() {
+      return [...(controller?.states.values() ?? [])].map(details);
+    },
+    settled(ns, name) {
+      return controller ? controller.settled(ns, name) : Promise.resolve();
+    },
+  };
+
+  return {
+    name: 'serverless',
+    api,
+    async start(ctx: ModuleContext) {
+      state = 'Starting';
+      const log = ctx.log.child({ component: 'serverless' });
+      try {
+        mesh = await startMeshProxy(ctx.services, log);
+        ctx.endpoints.set('mesh', mesh.url);
+        controller = new ServerlessController(
+          ctx,
+          {
+            meshPort: mesh.port,
+            startTimeoutMs: opts.startTimeoutMs ?? 10_000,
+            npmFlags: opts.npmFlags ?? [],
+            ...(opts.onWorkerLine ? { onWorkerLine: opts.onWorkerLine } : {}),
+            ...(opts.workerEntry ? { workerEntry: opts.workerEntry } : {}),
+            ...(opts.preloadPath ? { preloadPath: opts.preloadPath } : {}),
+          },
+          log,
+        );
+        controller.start();
+        state = 'Ready';
+        message = `mesh on ${mesh.url}`;
+      } catch (err) {
+        state = 'Failed';
+        message = `Serverless failed to start: ${(err as Error).message}`;
+        throw new Error(message);
+      }
+    },
+    async stop() {
+      state = 'Stopping';
+      await controller?.stop();
+      controller = undefined;
+      await mesh?.close();
+      mesh = undefined;
+      state = 'Stopped';
+      message = undefined;
+    },
+    status(): ComponentStatus {
+      return {
+        name: 'serverless',
+        kind: 'module',
+        state,
+        ...(message ? { message } : {}),
+        ...(mesh ? { ports: { mesh: mesh.port }, urls: { mesh: mesh.url } } : {}),
+      };
+    },
+  };
+}

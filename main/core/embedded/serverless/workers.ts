@@ -1,0 +1,114 @@
+import net from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { functionServerEntry, parseLoadErrorLine, type LoadErrorReport } from '../../function-runtime/index.js';
+import type { Logger } from '../../model/index.js';
+import type { ModuleContext } from '../module.js';
+import type { SupervisedProcess } from '../supervisor/index.js';
+import type { EffectiveConfig } from './effective-config.js';
+import type { PathMap } from './materialize.js';
+
+/** Kyma's in-cluster publisher proxy; used when the eventing module has not published a local one. */
+export const DEFAULT_PUBLISHER_PROXY = 'http://eventing-publisher-proxy.kyma-system.svc.cluster.local/publish';
+export const PRELOAD_PATH = fileURLToPath(new URL('./worker-preload.js', import.meta.url));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Worker {
+  name: string;
+  replica: number;
+  port: number;
+  proc: SupervisedProcess;
+}
+
+export interface WorkerLaunch {
+  ctx: ModuleContext;
+  namespace: string;
+  name: string;
+  revision: number;
+  replica: number;
+  revDir: string;
+  cfg: EffectiveConfig;
+  pathMap: PathMap;
+  meshPort: number;
+  startTimeoutMs: number;
+  /** The compiled function server and path-map preload (defaults: next to this compiled file in dist/). */
+  entry?: string;
+  preload?: string;
+  log: Logger;
+  /** Called for every line, tagged, so the daemon can turn them into log records. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr', worker: string) => void;
+}
+
+/** Why a worker did not become ready; `load` is set when the runtime reported a handler load error. */
+export class WorkerStartError extends Error {
+  constructor(
+    message: string,
+    readonly load?: LoadErrorReport,
+  ) {
+    super(message);
+  }
+}
+
+function workerEnv(l: WorkerLaunch, port: number): Record<string, string> {
+  const { ctx, cfg } = l;
+  const env: Record<string, string> = {
+    ...cfg.env,
+    FUNC_HANDLER_DIR: l.revDir,
+    FUNC_PORT: String(port),
+    FUNC_HOST: '127.0.0.1',
+    FUNC_NAME: l.name,
+    FUNC_RUNTIME: cfg.runtime,
+    SERVICE_NAMESPACE: l.namespace,
+    FUNC_TIMEOUT: cfg.env.FUNC_TIMEOUT ?? '180',
+    REQ_MB_LIMIT: cfg.env.REQ_MB_LIMIT ?? String(ctx.profile.limits?.requestBodyMb ?? 1),
+    PUBLISHER_PROXY_ADDRESS: ctx.endpoints.get('publisher') ?? DEFAULT_PUBLISHER_PROXY,
+    KYMA_LOCAL_MESH: `127.0.0.1:${l.meshPort}`,
+    KYMA_LOCAL_SERVICES: ctx.services.names().join(','),
+    KYMA_LOCAL_LOG_FORMAT: 'json',
+  };
+  const traces = ctx.endpoints.get('otlp-traces');
+  if (traces) env.TRACE_COLLECTOR_ENDPOINT = traces;
+  if (Object.keys(l.pathMap).length > 0) env.KYMA_LOCAL_PATH_MAP = JSON.stringify(l.pathMap);
+  return env;
+}
+
+/** Starts one replica; resolves when GET /healthz answers, rejects with WorkerStartError otherwise. */
+export async function startWorker(l: WorkerLaunch): Promise<Worker> {
+  const port = await freePort();
+  const name = `fn/${l.namespace}/${l.name}/r${l.revision}/${l.replica}`;
+  let load: LoadErrorReport | undefined;
+  const args = [`--max-old-space-size=${l.cfg.heapMb}`];
+  if (Object.keys(l.pathMap).length > 0) args.push('--import', pathToFileURL(l.preload ?? PRELOAD_PATH).href);
+  args.push(l.entry ?? functionServerEntry());
+  try {
+    const proc = await l.ctx.supervisor.start({
+      name,
+      command: process.execPath,
+      args,
+      env: workerEnv(l, port),
+      cwd: l.revDir,
+      ipc: true,
+      readiness: { kind: 'http', url: `http://127.0.0.1:${port}/healthz` },
+      startTimeoutMs: l.startTimeoutMs,
+      stopGraceMs: 10_000,
+      restart: { mode: 'always', initialBackoffMs: 200, maxBackoffMs: 10_000, crashLoopThreshold: 3, crashLoopWindowMs: 60_000 },
+      onLine(line, stream) {
+        if (stream === 'stderr') load ??= parseLoadErrorLine(line);
+        l.onLine?.(line, stream, name);
+      },
+    });
+    return { name, replica: l.replica, port, proc };
+  } catch (err) {
+    const msg = (err as Error).message;
+    throw new WorkerStartError(load ? load.message : msg, load);
+  }
+}
