@@ -135,6 +135,10 @@ describe('embedded runtime failures', () => {
       await expect(rt.up(profile, () => {})).rejects.toThrow(`port ${port} in use (pid ${process.pid}, `);
       expect(rt.status()).toMatchObject({ phase: 'Failed' });
       expect(component(rt, 'nats').message).toMatch(/set ports\.nats in the profile \(0 = any free port\)/);
+      // A cluster whose up failed with nothing running does not block the next up, whatever its profile.
+      const retry = await writeProfile(dir, 'retry', ['eventing']);
+      expect((await rt.up(retry, () => {})).phase).toBe('Ready');
+      await rt.down();
     } finally {
       await new Promise((r) => blocker.close(r));
     }
