@@ -77,6 +77,18 @@ describe('discovery', () => {
     expect(Object.keys(cmPatch.requestBody.content)).toContain('application/strategic-merge-patch+json');
   });
 
+  it('serves /openapi/v2 as Swagger JSON and refuses a protobuf-only Accept with 406', async () => {
+    const v2 = await call(s, 'GET', '/openapi/v2', undefined, { Accept: 'application/json' });
+    expect(v2.body.swagger).toBe('2.0');
+    const def = v2.body.definitions['io.kyma-project.gateway.v2.APIRule'];
+    expect(def['x-kubernetes-group-version-kind']).toEqual([{ group: 'gateway.kyma-project.io', version: 'v2', kind: 'APIRule' }]);
+    const put = v2.body.paths['/apis/gateway.kyma-project.io/v2/namespaces/{namespace}/apirules/{name}'].put;
+    expect(put.parameters.find((p: { in: string }) => p.in === 'body').schema).toEqual({ $ref: '#/definitions/io.kyma-project.gateway.v2.APIRule' });
+    expect(put.parameters.map((p: { name: string }) => p.name)).toContain('fieldValidation');
+    const pb = await call(s, 'GET', '/openapi/v2', undefined, { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
+    expect(pb.status).toBe(406);
+  });
+
   it('answers 404 for unknown paths, 405 for wrong methods, and leaves other paths to the caller', async () => {
     const unknown = await call(s, 'GET', '/apis/serverless.kyma-project.io/v1alpha2/namespaces/default/gadgets');
     expect(unknown.status).toBe(404);

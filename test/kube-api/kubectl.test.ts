@@ -123,6 +123,7 @@ describe.skipIf(!haveKubectl)(`stock kubectl${haveKubectl ? '' : ' (skipped: kub
 
   it('re-applies an edited Function as a configured merge patch with generation 2', async () => {
     const r = await kubectl('apply', '-f', file('v2.yaml'));
+    expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('function.serverless.kyma-project.io/orders configured');
     expect(r.stdout).toContain('subscription.eventing.kyma-project.io/orders-created unchanged');

@@ -4,6 +4,7 @@ import type { Store } from '../../store/index.js';
 import { handleResource } from './crud.js';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions, versionInfo } from './discovery.js';
 import { methodNotAllowed, notFoundPath, sendJson, sendStatus } from './http.js';
+import { openApiV2Document } from './openapi-v2.js';
 import { openApiV3Document, openApiV3Root } from './openapi-v3.js';
 import { isKubePath, resolveRoute, type KubeRoute } from './routes.js';
 
@@ -23,6 +24,11 @@ export interface KubeApi {
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** Watch streams currently open (each holds a store listener until its client disconnects or times out). */
   activeWatches(): number;
+}
+
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(',').some((a) => ['application/json', 'application/*', '*/*'].includes(a.split(';')[0]!.trim()));
 }
 
 export function createKubeApi(opts: KubeApiOptions): KubeApi {
@@ -58,7 +64,10 @@ export function createKubeApi(opts: KubeApiOptions): KubeApi {
         return sendJson(res, 200, doc);
       }
       case 'openapi-v2':
-        throw notFoundPath(url.pathname);
+        if (!acceptsJson(req.headers.accept)) {
+          throw new ApiError(406, 'BadRequest', 'only application/json is served for /openapi/v2 (no protobuf); kubectl works without it via /openapi/v3');
+        }
+        return sendJson(res, 200, cached('openapi-v2', () => openApiV2Document(types)));
     }
   }
 
