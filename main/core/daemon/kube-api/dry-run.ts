@@ -26,7 +26,9 @@ export function dryRunCreate(store: Store, route: ResourceRoute, obj: KubeObject
   if (obj.metadata.name && store.find(type, obj.metadata.namespace, obj.metadata.name)) {
     throw alreadyExists(type.kind, type.group, obj.metadata.name);
   }
-  const out = validated(type, version, obj);
+  // Like the store's create: status in a create request is ignored when status is a subresource.
+  const { status: _status, ...rest } = obj;
+  const out = validated(type, version, type.hasStatus ? (rest as KubeObject) : obj);
   return {
     ...out,
     metadata: { ...out.metadata, uid: randomUUID(), generation: 1, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
