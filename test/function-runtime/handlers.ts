@@ -39,6 +39,14 @@ module.exports = {
         const r = await event.emitCloudEvent('order.created.v1', 'myapp', { orderId: 7 }, { eventtypeversion: 'v1' });
         return { status: r.status };
       }
+      case '/call-out': {
+        // The function's own outgoing calls: built-in fetch and http.get.
+        const url = event.data.url;
+        await fetch(url + '?via=fetch');
+        await new Promise((resolve, reject) =>
+          require('node:http').get(url + '?via=http', (res) => { res.resume(); res.on('end', resolve); }).on('error', reject));
+        return 'called';
+      }
       case '/log':
         console.log('inside request', 42);
         await new Promise((r) => setTimeout(r, 5));

@@ -131,6 +131,29 @@ describe('tracing', () => {
   });
 });
 
+describe('outgoing calls of the function', () => {
+  it('carry the request trace (W3C and B3) on fetch and http.get', async () => {
+    const traceId = '55555555555555555555555555555555';
+    const res = await fetch(`${worker.url}/call-out`, {
+      method: 'POST',
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${publisher.url}/callee` }),
+    });
+    expect(await res.text()).toBe('called');
+    const server = await waitForSpan((s) => s.traceId === traceId);
+    for (const via of ['fetch', 'http']) {
+      const got = await publisher.waitFor((r) => r.url === `/callee?via=${via}`);
+      expect(got.headers.traceparent, JSON.stringify(got.headers)).toBe(`00-${traceId}-${server.spanId}-01`);
+      expect(got.headers['x-b3-traceid']).toBe(traceId);
+    }
+  });
+
+  it('do not carry a trace outside a request (no traceparent on the OTLP export itself)', () => {
+    expect(collector.requests.length).toBeGreaterThan(0);
+    expect(collector.requests.filter((r) => r.headers.traceparent !== undefined)).toEqual([]);
+  });
+});
+
 describe('JSON log lines (KYMA_LOCAL_LOG_FORMAT=json)', () => {
   it('tags console output written during a request with its trace and span ids, across awaits', async () => {
     const traceId = '44444444444444444444444444444444';

@@ -11,6 +11,7 @@ import { configureGracefulShutdown, configureIpc } from './lifecycle.js';
 import { HandlerLoadError, loadHandler } from './load-handler.js';
 import { installMesh, type MeshHook } from './mesh.js';
 import { createMetrics } from './metrics.js';
+import { installOutgoingPropagation } from './propagate.js';
 import { setupTracing } from './tracing.js';
 
 // Like upstream: an exception thrown from a callback of user code must not take the worker down.
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   configureIpc((services) => mesh?.setServices(services));
 
   const tracing = setupTracing(config.functionName, config.namespace, config.traceCollectorEndpoint);
+  installOutgoingPropagation();
   const metrics = createMetrics(config.functionName);
 
   const started = process.hrtime.bigint();
