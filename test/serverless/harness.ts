@@ -99,7 +99,7 @@ export async function startHarness(opts: ServerlessModuleOptions = {}): Promise<
         spec,
       };
       const saved = existing ? await store.update(obj) : await store.create(obj);
-      await module.api.settled(namespace, name);
+      await h.module.api.settled(namespace, name);
       return saved;
     },
     fn: (name, namespace = 'default') => store.get(FUNCTION, namespace, name),
@@ -108,7 +108,7 @@ export async function startHarness(opts: ServerlessModuleOptions = {}): Promise<
       return conds?.find((c) => c.type === type);
     },
     async invoke(name, init = {}) {
-      const { url, host } = module.api.functionUrl(init.namespace ?? 'default', name);
+      const { url, host } = h.module.api.functionUrl(init.namespace ?? 'default', name);
       const res = await fetchViaHost(url + (init.path ?? '/'), host, init);
       return res;
     },
@@ -130,7 +130,7 @@ export async function startHarness(opts: ServerlessModuleOptions = {}): Promise<
       }
     },
     async close() {
-      await module.stop();
+      await h.module.stop();
       await supervisor.stopAll();
       await store.close();
       await rm(dir, { recursive: true, force: true });
