@@ -27,11 +27,10 @@ export function parseFunctionConfig(text: string, file: string): ConfigParseResu
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((e) => ({
-        file,
-        ...(e.linePos ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}),
-        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-      })),
+      errors: doc.errors.map((e) => {
+        const at = lineCounter.linePos(e.pos[0]);
+        return { file, line: at.line, column: at.col, message: `YAML syntax error: ${e.message.split('\n')[0]} (line ${at.line}, column ${at.col})` };
+      }),
     };
   }
   const c = new NodeChecker(file, lineCounter);
