@@ -156,4 +156,24 @@ describe('serverless controller: running functions', () => {
     expect((await h.invoke('crashy')).text).toBe('ok');
     unwatch();
   });
+
+  it('notes the host Node version when the runtime asks for another major', async () => {
+    const hostMajor = process.versions.node.split('.')[0];
+    const other = hostMajor === '22' ? 'nodejs24' : 'nodejs22';
+    await h.apply('note', { runtime: other, source: { inline: { source: 'module.exports = { main: () => "ok" };' } } });
+    expect(h.condition('note', 'ConfigurationReady')?.message).toContain(`${other} runs on host Node v${process.versions.node}`);
+    expect((await h.invoke('note')).text).toBe('ok');
+  });
+
+  it('stops the workers and removes the service when a Function is deleted', async () => {
+    await h.apply('gone', nodeSpec('module.exports = { main: () => "here" };'));
+    const pid = h.module.api.details('default', 'gone')?.workers[0]?.pid;
+    expect(h.module.api.workerPids()).toContain(pid);
+    await h.store.delete(FUNCTION, 'default', 'gone');
+    await h.module.api.settled('default', 'gone');
+    expect(h.module.api.details('default', 'gone')).toBeUndefined();
+    expect(h.module.api.workerPids()).not.toContain(pid);
+    expect(h.ctx.services.names()).not.toContain('gone.default');
+    expect((await h.invoke('gone')).status).toBe(502);
+  });
 });

@@ -78,6 +78,7 @@ export class ServerlessController {
     for (const u of this.unwatch.splice(0)) u();
     await this.queue.all();
     await this.deployer.stopAll();
+    for (const st of this.states.values()) this.ctx.services.remove(st.name, st.namespace);
     await Promise.all([...this.states.values()].map((s) => s.history.flush()));
   }
 
