@@ -28,8 +28,8 @@ export function registerApply(program: Command): void {
       const failures: string[] = [];
       for (const m of manifests) {
         try {
-          const { outcome } = await applyObject(c, m.object);
-          process.stdout.write(`${describeObject(m.object)} ${outcome}\n`);
+          const { outcome, object } = await applyObject(c, m.object);
+          process.stdout.write(`${describeObject(object)} ${outcome}\n`);
         } catch (err) {
           failures.push(explainApiError(err, m).message);
         }

@@ -8,10 +8,15 @@ import { CliError } from '../cli-error.js';
 
 export function kubeconfigYaml(url: string, token: string): string {
   const name = 'kyma-local';
+  // kubectl sends user.token only over https; over http it sends the URL's userinfo as Basic auth, which the
+  // daemon accepts, so the token rides in the server URL (and stays in user.token for clients that use it).
+  const server = new URL(url);
+  server.username = 'kyma-local';
+  server.password = token;
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name, cluster: { server: url } }],
+    clusters: [{ name, cluster: { server: server.toString().replace(/\/$/, '') } }],
     users: [{ name, user: { token } }],
     contexts: [{ name, context: { cluster: name, user: name, namespace: 'default' } }],
     'current-context': name,

@@ -39,11 +39,21 @@ export function guardRequest(req: IncomingMessage, token: string): GuardResult {
   return { ok: true };
 }
 
+/**
+ * The token as a bearer token, or as the password of Basic auth: client-go (kubectl) only sends a kubeconfig's
+ * bearer token over https, but it does send the userinfo of an http server URL as Basic auth, so the kubeconfig
+ * we write carries the token there.
+ */
 function bearer(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
   if (!h) return undefined;
   const m = /^Bearer\s+(.+)$/i.exec(h);
-  return m?.[1]?.trim();
+  if (m) return m[1]?.trim();
+  const b = /^Basic\s+(.+)$/i.exec(h);
+  if (!b) return undefined;
+  const decoded = Buffer.from(b[1]!.trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 ? decoded.slice(colon + 1) : undefined;
 }
 
 function cookieToken(req: IncomingMessage): string | undefined {
