@@ -1,0 +1,11 @@
+export { createTelemetry, type Telemetry, type TelemetryOptions, type RecordLogInput, type TelemetryStats, type ImportResult } from './telemetry.js';
+export { createOtlpReceiver, type OtlpReceiver, type OtlpReceiverOptions } from './receiver.js';
+export { DEFAULT_RETENTION, type RetentionOptions, type Retention, type EvictionCounters } from './retention.js';
+export type { TraceQuery } from './span-query.js';
+export type { SpanView, TraceSummary, TraceDetail, SpanKindName, SpanStatusName } from './span-model.js';
+export { LOG_LEVELS, type LogEntry, type LogQuery, type LogLevelName, type LogSource } from './log-store.js';
+export type { MetricKind, MetricPoint, MetricQuery, MetricSeries, HistogramValue, RecordMetricOptions } from './metric-store.js';
+export { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+export { OtlpDecodeError, type AttrValue } from './otlp-values.js';
+export type { IngestResult, OtlpTraceRequest, OtlpLogsRequest, OtlpMetricsRequest } from './otlp-types.js';
+export { encodeRequest as encodeOtlpProtobuf, TRACES as OTLP_TRACES, LOGS as OTLP_LOGS, METRICS as OTLP_METRICS } from './proto.js';
