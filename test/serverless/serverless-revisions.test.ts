@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +94,12 @@ describe('serverless controller: revisions', () => {
   });
 
   it('installs dependencies into the shared cache (file: package) and reports an install failure', async () => {
+    // A package.json without dependencies is the fast path: no npm run, no cache folder.
+    await h.apply('nodeps', { runtime: 'nodejs20', source: { inline: { source: version(1), dependencies: '{"name":"nodeps","dependencies":{}}' } } });
+    expect((await h.invoke('nodeps')).text).toBe('v1');
+    const cacheRoot = path.join(h.stateDir, '..', 'cache', 'npm');
+    expect(existsSync(cacheRoot)).toBe(false);
+
     const pkgDir = path.join(h.dir, 'local-greeter');
     await mkdir(pkgDir, { recursive: true });
     await writeFile(path.join(pkgDir, 'package.json'), JSON.stringify({ name: 'local-greeter', version: '1.0.0', main: 'index.js' }));
@@ -105,6 +112,7 @@ describe('serverless controller: revisions', () => {
     // A second function with the same package.json reuses the cache folder.
     await h.apply('deps2', { runtime: 'nodejs20', source: { inline: { source: src, dependencies: deps } } });
     expect((await h.invoke('deps2')).text).toBe('greetings, kyma');
+    expect(readdirSync(cacheRoot)).toHaveLength(1);
 
     const bad = JSON.stringify({ name: 'deps', version: '1.0.0', dependencies: { 'kyma-local-no-such-package-4711': '1.0.0' } });
     await h.apply('deps', { runtime: 'nodejs20', source: { inline: { source: src, dependencies: bad } } });

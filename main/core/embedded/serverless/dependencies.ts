@@ -20,6 +20,17 @@ function tail(text: string, lines = 12): string {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
 
+/** A package.json without dependencies (Kyma CLI folders always have one) needs no npm run at all. */
+export function hasDependencies(packageJson: string): boolean {
+  if (packageJson.trim() === '') return false;
+  try {
+    const deps = (JSON.parse(packageJson) as { dependencies?: unknown }).dependencies;
+    return typeof deps === 'object' && deps !== null && Object.keys(deps).length > 0;
+  } catch {
+    return true; // let npm report what is wrong with it
+  }
+}
+
 export interface InstallOptions {
   /** `<stateDir>/../cache/npm` */
   cacheRoot: string;

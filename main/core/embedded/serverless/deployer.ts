@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { KubeObject, Logger } from '../../model/index.js';
 import type { ModuleContext } from '../module.js';
 import type { ControllerOptions } from './controller.js';
-import { DependencyError, installDependencies } from './dependencies.js';
+import { DependencyError, hasDependencies, installDependencies } from './dependencies.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { SAVED_AT_ANNOTATION, SOURCE_DIR_ANNOTATION, type FnState, type Serving } from './function-state.js';
 import { materializeRevision, type PathMap } from './materialize.js';
@@ -162,7 +162,7 @@ export class Deployer {
     };
 
     let depsDir: string | undefined;
-    if (cfg.dependencies) {
+    if (hasDependencies(cfg.dependencies)) {
       progress('installing dependencies…');
       try {
         depsDir = await installDependencies(cfg.dependencies, {
