@@ -12,6 +12,7 @@ import { registerDaemon } from './commands/daemon-cmd.js';
 import { registerEvents } from './commands/events.js';
 import { registerWorkspace } from './commands/workspace-cmds.js';
 import { registerDev } from './commands/dev.js';
+import { registerFunctions } from './commands/functions.js';
 
 function buildProgram(): Command {
   const program = new Command('kyma-local')
@@ -30,6 +31,7 @@ function buildProgram(): Command {
   registerEvents(program);
   registerWorkspace(program);
   registerDev(program);
+  registerFunctions(program);
   return program;
 }
 

@@ -65,6 +65,15 @@ export class DaemonClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /** A raw request (e.g. invoking a function); the caller reads status, headers and body. */
+  async raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Response> {
+    try {
+      return await fetch(this.url + path, { method, headers: { ...headers, Authorization: `Bearer ${this.token}` }, ...(body !== undefined ? { body } : {}) });
+    } catch (err) {
+      throw connectionError(err);
+    }
+  }
+
   /** POSTs and reads a newline-delimited JSON stream, calling onItem per line; resolves at end of stream. */
   async stream(method: string, path: string, body: unknown, onItem: (item: unknown) => void, signal?: AbortSignal): Promise<void> {
     let res: Response;

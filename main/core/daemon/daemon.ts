@@ -20,6 +20,7 @@ import { readClusterState, writeClusterState } from './cluster-state.js';
 import { packageVersion } from './version.js';
 import { registerModules, type ModuleHandles } from './modules.js';
 import { registerEventRoutes } from './events-api.js';
+import { registerFunctionRoutes } from './functions-api.js';
 import { registerDevRoutes } from './dev-api.js';
 import { DevSessions } from './dev-sessions.js';
 
@@ -75,6 +76,7 @@ export class Daemon {
     this.kubeApi = createKubeApi({ store: this.store, types: RESOURCE_TYPES, log: this.log.child({ component: 'kube-api' }), version: this.version });
     registerControlRoutes(this.router, this);
     registerEventRoutes(this.router, this.modules);
+    registerFunctionRoutes(this.router, this.modules);
     this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
     this.server = createServer((req, res) => void this.handle(req, res));

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { ApiError, isRecord } from '../model/index.js';
-import { EventingError, type EventOutcome, type EventQuery, type EventingApi, type PublishInput, type ReplayOptions, type SubscriptionRef } from '../embedded/eventing/index.js';
+import { EventingError, type EventOutcome, type EventQuery, type EventingApi, type PublishInput, type ReplayOptions, type SubscriptionRef } from '../embedded/index.js';
 import type { ModuleHandles } from './modules.js';
 import type { Router } from './router.js';
 import { readJson, sendError, sendJson, startNdjson } from './http-util.js';

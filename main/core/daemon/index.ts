@@ -3,5 +3,6 @@ export { DaemonClient, DaemonNotRunningError, DaemonRequestError, connectDaemon,
 export { resolveStateDir, statePaths, ensureStateDir, type StatePaths } from './state-dir.js';
 export { readDaemonInfo, isProcessAlive, type DaemonInfo } from './daemon-info.js';
 export { packageRoot, packageVersion } from './version.js';
-export type { AttemptRecord, EventRecord, EventWithAttempts, InspectorEntry } from '../embedded/eventing/index.js';
+export type { AttemptRecord, EventRecord, EventWithAttempts, InspectorEntry } from '../embedded/index.js';
+export type { RevisionRecord, FunctionDetails } from '../embedded/index.js';
 export type { ProgressEvent, RuntimeStatus, ComponentStatus } from '../runtime.js';

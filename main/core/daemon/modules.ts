@@ -1,16 +1,26 @@
 import type { EmbeddedRuntime } from '../embedded/index.js';
-import { createEventingModule, type EventingModule } from '../embedded/eventing/index.js';
+import { createEventingModule, createServerlessModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
 
 /** The live module instances, so the daemon's routes can reach their APIs (a new instance per `up`). */
 export interface ModuleHandles {
   eventing?: EventingModule;
+  serverless?: ServerlessModule;
+}
+
+export interface ModuleHooks {
+  onWorkerLine?: ServerlessModuleOptions['onWorkerLine'];
 }
 
 /** Registers every embedded module implemented so far; the others report NotImplemented in status. */
-export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles): void {
+export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles, hooks: ModuleHooks = {}): void {
   runtime.registerModule('eventing', () => {
     const m = createEventingModule();
     handles.eventing = m;
+    return m;
+  });
+  runtime.registerModule('serverless', () => {
+    const m = createServerlessModule(hooks.onWorkerLine ? { onWorkerLine: hooks.onWorkerLine } : {});
+    handles.serverless = m;
     return m;
   });
 }

@@ -5,3 +5,4 @@ export * from './supervisor/index.js';
 export * from './nats/index.js';
 export { createServiceRegistry, parseServiceHost } from './services/index.js';
 export * from './eventing/index.js';
+export * from './serverless/index.js';
