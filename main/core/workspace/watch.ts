@@ -71,8 +71,11 @@ export async function watchFunctionFolders(
     const present = await hasConfig(dir);
     if (closed) return;
     if (present) {
+      // A folder seen for the first time is reported with its config.yaml even if that event lands in the next window.
+      const isNew = !known.has(dir);
       known.add(dir);
-      deliver({ dir, files, at });
+      const config = path.join(dir, CONFIG_FILE);
+      deliver({ dir, files: isNew && !files.includes(config) ? [...files, config].sort() : files, at });
     } else if (known.delete(dir)) {
       deliver({ dir, files: [], at, removed: true });
     }
@@ -96,7 +99,8 @@ export async function watchFunctionFolders(
     entry.timer = setTimeout(() => {
       pending.delete(dir);
       // Serialised per folder so a slow existence check cannot reorder two bursts.
-      const next = (chains.get(dir) ?? Promise.resolve()).then(() => flush(dir, [...entry.files].sort(), entry.at));
+      const files = [...entry.files].filter((f) => f !== dir).sort();
+      const next = (chains.get(dir) ?? Promise.resolve()).then(() => flush(dir, files, entry.at));
       chains.set(dir, next.catch((e: unknown) => logger.error('function folder flush failed', { dir, error: String(e) })));
     }, debounceMs);
     pending.set(dir, entry);
