@@ -1,0 +1,68 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestHome, waitFor, type TestHome } from '../helpers/cli.js';
+
+interface EventRow {
+  id: string;
+  type: string;
+  source: string;
+  subscriptions: Array<{ namespace: string; name: string }>;
+}
+
+async function writeFunction(dir: string, config: string, handler: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'config.yaml'), config);
+  await writeFile(join(dir, 'handler.js'), handler);
+  await writeFile(join(dir, 'package.json'), '{"name":"f","version":"1.0.0"}\n');
+}
+
+describe('an event flow: HTTP → function A → emitCloudEvent → publisher proxy → JetStream → function B', () => {
+  let home: TestHome;
+  beforeAll(async () => {
+    home = await createTestHome();
+    await home.cli(['up', '--profile', await home.profile({ modules: ['serverless', 'eventing'] })]);
+    const root = join(home.dir, 'fns');
+    await writeFunction(
+      join(root, 'orders'),
+      'name: orders\nnamespace: default\nruntime: nodejs22\nsource:\n  sourceType: inline\n',
+      "module.exports = { main: async (event) => { await event.emitCloudEvent('order.created.v1', 'shop', { id: event.data.id }); return 'accepted'; } };\n",
+    );
+    await writeFunction(
+      join(root, 'mailer'),
+      'name: mailer\nnamespace: default\nruntime: nodejs22\nsource:\n  sourceType: inline\nsubscriptions:\n  - name: mailer-orders\n    source: shop\n    types:\n      - order.created.v1\n',
+      "let seen = []; module.exports = { main: async (event) => { if (event.data && event.data.id) seen.push(event.data.id); return seen; } };\n",
+    );
+    await home.cli(['dev', root, '--detach']);
+    await waitFor(async () => {
+      const r = await home.cli(['get', 'subscription', 'mailer-orders', '-o', 'json'], { reject: false });
+      return r.exitCode === 0 && JSON.parse(String(r.stdout)).status?.ready === true;
+    }, 'the subscription declared in config.yaml to be ready', 30_000);
+    await waitFor(async () => (await home.cli(['invoke', 'orders', '--data', '{"id":0}'], { reject: false })).exitCode === 0, 'orders to serve', 30_000);
+  });
+  afterAll(async () => {
+    await home.cleanup();
+  });
+
+  it('delivers the event function A emits to function B, visible in the event inspector', async () => {
+    expect(String((await home.cli(['invoke', 'orders', '--data', '{"id":42}'])).stdout).trim()).toBe('accepted');
+    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('42'), 'mailer to receive order 42', 20_000);
+    const events = JSON.parse(String((await home.cli(['events', '--type', 'order.created.v1', '-o', 'json'])).stdout)) as EventRow[];
+    const ev = events.find((e) => e.source === 'shop');
+    expect(ev?.subscriptions).toEqual([{ namespace: 'default', name: 'mailer-orders' }]);
+    const detail = String((await home.cli(['event', ev!.id])).stdout);
+    expect(detail).toMatch(/default\/mailer-orders attempt 1: success \(200/);
+  });
+
+  it('publishes from the CLI (CloudEvent and legacy) and replays with edited data', async () => {
+    const pub = String((await home.cli(['publish', '--type', 'order.created.v1', '--source', 'shop', '--data', '{"id":7}'])).stdout);
+    expect(pub).toMatch(/published \S+ \(subject kyma\.shop\.order\.created\.v1\)/);
+    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('7'), 'mailer to receive order 7', 20_000);
+    const legacy = String((await home.cli(['publish', '--legacy', 'shop', '--type', 'order.created', '--data', '{"id":8}'])).stdout);
+    expect(legacy).toMatch(/published legacy event/);
+    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('8'), 'mailer to receive the legacy order 8', 20_000);
+    const id = pub.split(' ')[1]!;
+    await home.cli(['replay', id, '--data', '{"id":99}']);
+    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('99'), 'mailer to receive the replayed order 99', 20_000);
+  });
+});
