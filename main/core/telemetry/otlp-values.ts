@@ -22,6 +22,7 @@ export function idHex(v: OtlpBytes | null | undefined): string {
     if (v.length > 0 && !/^[0-9a-fA-F]+$/.test(v)) throw new OtlpDecodeError(`id "${v}" is not hex (OTLP/JSON encodes trace and span ids as hex strings)`);
     return v.toLowerCase();
   }
+  if (Buffer.isBuffer(v)) return v.toString('hex');
   let s = '';
   for (let i = 0; i < v.length; i++) s += HEX[v[i]!];
   return s;
@@ -45,7 +46,9 @@ export function longToNumber(v: OtlpLong | null | undefined): number {
 export function nanosToMs(v: OtlpLong | null | undefined): number {
   if (v === null || v === undefined) return 0;
   if (typeof v === 'number') return v / 1e6;
-  const s = typeof v === 'string' ? v : v.toString();
+  // A double holds ns since the epoch to ~256ns, well below what a waterfall shows; Long.toString is slow.
+  if (typeof v !== 'string') return v.toNumber() / 1e6;
+  const s = v;
   if (!/^\d+$/.test(s)) throw new OtlpDecodeError(`timestamp "${s}" is not an unsigned integer of nanoseconds`);
   if (s.length <= 6) return Number(s) / 1e6;
   return Number(s.slice(0, -6)) + Number(s.slice(-6)) / 1e6;
