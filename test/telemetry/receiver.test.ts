@@ -160,6 +160,9 @@ describe('malformed and partial requests', () => {
   it('answers a wrong shape, a corrupt gzip body and an unknown content type with 4xx', async () => {
     const shape = await fetch(`${receiver.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"resourceSpans": 5}' });
     expect(shape.status).toBe(400);
+    const nested = await fetch(`${receiver.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"resourceSpans": [{"scopeSpans": 5}]}' });
+    expect(nested.status).toBe(400);
+    expect(((await nested.json()) as { message: string }).message).toMatch(/malformed OTLP request/);
     const gz = await fetch(`${receiver.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body: 'not gzip' });
     expect(gz.status).toBe(400);
     const type = await fetch(`${receiver.url}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' });

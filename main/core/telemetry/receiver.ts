@@ -102,8 +102,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, telemetry: Tele
     const answer = partialSuccess(result, route.rejected);
     send(res, 200, encoding, encoding === 'protobuf' ? encodeResponse(route.signal as never, answer) : answer);
   } catch (err) {
-    const status = err instanceof HttpError ? err.status : err instanceof OtlpDecodeError ? 400 : 500;
-    const message = err instanceof Error ? err.message : String(err);
+    // A TypeError while walking a decoded request means a field had the wrong shape (e.g. "spans": 5 in JSON).
+    const status = err instanceof HttpError ? err.status : err instanceof OtlpDecodeError || err instanceof TypeError ? 400 : 500;
+    const message = err instanceof TypeError ? `malformed OTLP request: ${err.message}` : err instanceof Error ? err.message : String(err);
     // gRPC codes in google.rpc.Status: 3 INVALID_ARGUMENT, 13 INTERNAL.
     const code = status >= 500 ? 13 : 3;
     if (!res.headersSent) send(res, status, encoding, encoding === 'protobuf' ? encodeStatus(code, message) : { code, message });
