@@ -137,6 +137,12 @@ describe('watchFunctionFolders on a root that is itself a function folder', () =
       const second = local.next(() => true);
       await writeFile(path.join(dir, 'config.yaml'), `${CONFIG('single')}replicas: 2\n`);
       expect(await second).toMatchObject({ dir, files: [path.join(dir, 'config.yaml')] });
+      // Saves right after a callback fall inside chokidar's 50 ms per-path change throttle; none may be lost.
+      for (let i = 1; i <= 5; i++) {
+        const again = local.next(() => true);
+        await writeFile(path.join(dir, 'handler.js'), HANDLER(i));
+        expect(await again).toMatchObject({ dir, files: [path.join(dir, 'handler.js')] });
+      }
     } finally {
       await w.close();
       await rm(dir, { recursive: true, force: true });

@@ -31,6 +31,10 @@ export interface FolderWatcher {
 const RELEVANT_NAMES = new Set([CONFIG_FILE, 'package.json', 'requirements.txt']);
 const RELEVANT_EXT = new Set(['.js', '.mjs', '.cjs', '.py']);
 
+function isRelevantFile(p: string): boolean {
+  return RELEVANT_NAMES.has(path.basename(p)) || RELEVANT_EXT.has(path.extname(p));
+}
+
 interface Pending {
   files: Set<string>;
   at: number;
@@ -106,23 +110,34 @@ export async function watchFunctionFolders(
     pending.set(dir, entry);
   };
 
+  const isIgnored = (p: string): boolean => {
+    const root = absRoots.find((r) => p === r || p.startsWith(r + path.sep));
+    if (!root) return false;
+    return path.relative(root, p).split(path.sep).some((seg) => seg !== '' && isSkippedDir(seg));
+  };
+
   const watcher: FSWatcher = watch(absRoots, {
     ignoreInitial: true,
     depth: 2,
     atomic: false,
-    ignored: (p: string) => {
-      const root = absRoots.find((r) => p === r || p.startsWith(r + path.sep));
-      if (!root) return false;
-      return path.relative(root, p).split(path.sep).some((seg) => seg !== '' && isSkippedDir(seg));
-    },
+    ignored: (p: string) => isIgnored(p),
   });
-  watcher.on('all', (event, p) => {
+  const onFileEvent = (p: string, isDir: boolean): void => {
     const at = Date.now();
-    const isDir = event === 'addDir' || event === 'unlinkDir';
     const dir = folderOf(p, isDir);
     if (!dir) return;
-    if (isDir ? p !== dir : !RELEVANT_NAMES.has(path.basename(p)) && !RELEVANT_EXT.has(path.extname(p))) return;
+    if (isDir ? p !== dir : !isRelevantFile(p)) return;
     schedule(dir, p, at);
+  };
+  watcher.on('all', (event, p) => onFileEvent(p, event === 'addDir' || event === 'unlinkDir'));
+  // chokidar drops a path's `change` events for 50 ms after emitting one (leading-edge throttle, no trailing
+  // event), so a save landing just after our callback would be lost. The raw fs.watch events are not throttled.
+  watcher.on('raw', (_event, evPath, details) => {
+    const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+    if (typeof evPath !== 'string' || !evPath || typeof watched !== 'string') return;
+    // A file watch reports its own basename; a directory watch reports the child's name.
+    const full = watched.endsWith(path.sep + evPath) ? watched : path.join(watched, evPath);
+    if (isRelevantFile(full) && !isIgnored(full)) onFileEvent(full, false);
   });
   watcher.on('error', (e) => logger.error('function folder watcher error', { error: String(e) }));
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
