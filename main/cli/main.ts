@@ -13,6 +13,7 @@ import { registerEvents } from './commands/events.js';
 import { registerWorkspace } from './commands/workspace-cmds.js';
 import { registerDev } from './commands/dev.js';
 import { registerFunctions } from './commands/functions.js';
+import { registerTelemetry } from './commands/telemetry.js';
 
 function buildProgram(): Command {
   const program = new Command('kyma-local')
@@ -32,6 +33,7 @@ function buildProgram(): Command {
   registerWorkspace(program);
   registerDev(program);
   registerFunctions(program);
+  registerTelemetry(program);
   return program;
 }
 

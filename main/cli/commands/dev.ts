@@ -50,9 +50,15 @@ export function registerDev(program: Command): void {
     .description('deploy function folders and redeploy them on every save (Ctrl-C stops watching)')
     .argument('<dir...>', 'function folders, or folders containing them')
     .option('--detach', 'leave the daemon watching after this command exits', false)
-    .action(async (dirArgs: string[], opts: { detach: boolean }) => {
+    .option('--stop', 'stop watching these folders (their functions keep running)', false)
+    .action(async (dirArgs: string[], opts: { detach: boolean; stop: boolean }) => {
       const dirs = dirArgs.map((d) => resolve(d));
       const c = await client();
+      if (opts.stop) {
+        await c.request('POST', '/kl/v1/dev/remove', { body: { dirs } });
+        process.stderr.write(`Stopped watching ${dirs.join(', ')}.\n`);
+        return;
+      }
       let items: DevFolderState[];
       try {
         items = await addFolders(c, dirs);

@@ -19,6 +19,9 @@ import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
 import { readClusterState, writeClusterState } from './cluster-state.js';
 import { packageVersion } from './version.js';
 import { registerModules, type ModuleHandles } from './modules.js';
+import { createTelemetry, type Telemetry } from '../telemetry/index.js';
+import { registerTelemetryRoutes } from './telemetry-api.js';
+import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sources.js';
 import { registerEventRoutes } from './events-api.js';
 import { registerFunctionRoutes } from './functions-api.js';
 import { registerDevRoutes } from './dev-api.js';
@@ -41,6 +44,7 @@ export interface DaemonStatusReport {
 export class Daemon {
   readonly paths: StatePaths;
   readonly log: Logger;
+  readonly telemetry: Telemetry;
   private readonly token: string;
   private store!: FileStore;
   private runtime!: EmbeddedRuntime;
@@ -63,7 +67,9 @@ export class Daemon {
 
   constructor(private readonly opts: DaemonOptions) {
     this.paths = ensureStateDir(opts.stateDir);
-    this.log = createFileLogger(this.paths.log, { echo: opts.echoLogs ?? false }).child({ component: 'daemon' });
+    // Telemetry outlives `down`/`up`: the stores keep what a crashed worker printed last.
+    this.telemetry = createTelemetry();
+    this.log = createFileLogger(this.paths.log, { echo: opts.echoLogs ?? false, sink: (r) => platformLogToTelemetry(this.telemetry, r) }).child({ component: 'daemon' });
     this.token = loadOrCreateToken(this.paths.token);
   }
 
@@ -72,11 +78,15 @@ export class Daemon {
     if (reaped > 0) this.log.warn(`Reaped ${reaped} process(es) left behind by a previous daemon that did not shut down cleanly`);
     this.store = await createFileStore({ dir: this.paths.resources, types: RESOURCE_TYPES, log: this.log.child({ component: 'store' }) });
     this.runtime = createEmbeddedRuntime({ stateDir: this.paths.cluster, store: this.store, log: this.log.child({ component: 'runtime' }) });
-    registerModules(this.runtime, this.modules);
+    registerModules(this.runtime, this.modules, {
+      telemetry: this.telemetry,
+      onWorkerLine: (line, stream, worker) => workerLineToTelemetry(this.telemetry, line, stream, worker),
+    });
     this.kubeApi = createKubeApi({ store: this.store, types: RESOURCE_TYPES, log: this.log.child({ component: 'kube-api' }), version: this.version });
     registerControlRoutes(this.router, this);
     registerEventRoutes(this.router, this.modules);
     registerFunctionRoutes(this.router, this.modules);
+    registerTelemetryRoutes(this.router, this.telemetry);
     this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
     this.server = createServer((req, res) => void this.handle(req, res));

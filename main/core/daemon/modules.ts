@@ -1,5 +1,6 @@
 import type { EmbeddedRuntime } from '../embedded/index.js';
-import { createEventingModule, createServerlessModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import { createEventingModule, createServerlessModule, createTelemetryModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
 
 /** The live module instances, so the daemon's routes can reach their APIs (a new instance per `up`). */
 export interface ModuleHandles {
@@ -8,11 +9,13 @@ export interface ModuleHandles {
 }
 
 export interface ModuleHooks {
+  telemetry: Telemetry;
   onWorkerLine?: ServerlessModuleOptions['onWorkerLine'];
 }
 
 /** Registers every embedded module implemented so far; the others report NotImplemented in status. */
-export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles, hooks: ModuleHooks = {}): void {
+export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles, hooks: ModuleHooks): void {
+  runtime.registerModule('telemetry', () => createTelemetryModule(hooks.telemetry));
   runtime.registerModule('eventing', () => {
     const m = createEventingModule();
     handles.eventing = m;

@@ -6,3 +6,4 @@ export * from './nats/index.js';
 export { createServiceRegistry, parseServiceHost } from './services/index.js';
 export * from './eventing/index.js';
 export * from './serverless/index.js';
+export * from './telemetry/index.js';
