@@ -137,7 +137,7 @@ describe('readFunctionFolder mapping', () => {
           rules: [
             { path: '/*', methods: ['GET', 'POST'], noAuth: true },
             { path: '/admin/{**}', methods: ['DELETE'], jwt: { authentications: [{ issuer: 'https://idp', jwksUri: 'https://idp/keys' }], authorizations: [{ requiredScopes: ['admin'] }] } },
-            { path: '/open', noAuth: true },
+            { path: '/open', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'], noAuth: true },
           ],
         },
       },
@@ -145,7 +145,7 @@ describe('readFunctionFolder mapping', () => {
         apiVersion: 'gateway.kyma-project.io/v2', kind: 'APIRule', metadata: { name: 'second', namespace: 'ns' },
         spec: {
           hosts: ['fn'], service: { name: 'fn', namespace: 'ns', port: 80 }, gateway: 'kyma-system/kyma-gateway',
-          rules: [{ path: '/x', jwt: { authentications: [{ issuer: 'https://a', jwksUri: 'https://a/keys' }, { issuer: 'https://b', jwksUri: 'https://b/keys' }] } }],
+          rules: [{ path: '/x', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'], jwt: { authentications: [{ issuer: 'https://a', jwksUri: 'https://a/keys' }, { issuer: 'https://b', jwksUri: 'https://b/keys' }] } }],
         },
       },
     ]);

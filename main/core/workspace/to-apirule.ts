@@ -4,6 +4,7 @@ import type { AccessStrategyConfig, ApiRuleRuleConfig, FunctionConfig } from './
 
 export const APIRULE_API_VERSION = 'gateway.kyma-project.io/v2';
 export const DEFAULT_GATEWAY = 'kyma-system/kyma-gateway';
+export const DEFAULT_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 
 /**
  * config.yaml `apiRules[]` (Kyma CLI, written for APIRule v1beta1/Oathkeeper) → APIRule v2:
@@ -12,7 +13,7 @@ export const DEFAULT_GATEWAY = 'kyma-system/kyma-gateway';
  *   Function's Service, port `service.port` (default 80).
  * - gateway `NAME.NS.svc.cluster.local` becomes `NS/NAME`; default `kyma-system/kyma-gateway`.
  * - each rule keeps `methods`; `path` defaults to `/*`; the regex paths of v1beta1 are translated: `/.*` → `/*`,
- *   a trailing `/.*` → `/{**}`.
+ *   a trailing `/.*` → `/{**}`; no methods means GET, POST, PUT, PATCH, DELETE, HEAD (v2 requires at least one).
  * - access strategies: none, `allow`, `noop` or `no_auth` → `noAuth: true`; `jwt` → `jwt.authentications`
  *   pairing `trustedIssuers[i]` with `jwksUrls[i]` (one issuer or one URL is paired with every entry of the
  *   other list), and `requiredScope` → `jwt.authorizations[{requiredScopes}]`.
@@ -49,7 +50,8 @@ export function convertPath(path: string | undefined): string {
 
 function convertRule(rule: ApiRuleRuleConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { path: convertPath(rule.path) };
-  if (rule.methods && rule.methods.length > 0) out.methods = [...rule.methods];
+  // v2 requires methods (MinItems=1); the CLI let them be omitted, meaning any method of its docs' example list.
+  out.methods = rule.methods && rule.methods.length > 0 ? [...rule.methods] : [...DEFAULT_METHODS];
   const jwt = rule.accessStrategies.filter((s) => s.handler === 'jwt');
   const noAuth = rule.accessStrategies.every((s) => (NO_AUTH_HANDLERS as readonly string[]).includes(s.handler));
   if (jwt.length > 0) out.jwt = convertJwt(jwt);
