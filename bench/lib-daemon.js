@@ -33,6 +33,7 @@ export async function startHome(name, modules) {
     env,
     cli: (args) => cli(args, env),
     async cleanup() {
+      if (process.env.BENCH_KEEP) return console.error(`kept ${dir} (daemon still running)`);
       try {
         await cli(['daemon', 'stop'], env);
       } catch {
