@@ -1,0 +1,80 @@
+// The daemon's API types, shared with main/ by type-only imports (nothing from main/ is bundled).
+export type { RuntimeStatus, ComponentStatus, ComponentState, ProgressEvent } from '../../../main/core/runtime.js';
+export type { EventRecord, AttemptRecord, EventWithAttempts, InspectorEntry, SubscriptionRef } from '../../../main/core/embedded/eventing/types.js';
+export type { FunctionDetails, RevisionRecord, RevisionError, WorkerInfo } from '../../../main/core/embedded/serverless/types.js';
+export type { SpanView, TraceSummary, TraceDetail } from '../../../main/core/telemetry/span-model.js';
+export type { LogEntry, LogLevelName } from '../../../main/core/telemetry/log-store.js';
+export type { MetricSeries, MetricPoint, HistogramValue } from '../../../main/core/telemetry/metric-store.js';
+import type { RuntimeStatus } from '../../../main/core/runtime.js';
+
+export interface StatusReport {
+  daemon: { pid: number; version: string; url: string; stateDir: string; startedAt: string; logFile: string };
+  cluster: RuntimeStatus;
+}
+
+export interface ProfileSummary {
+  name: string;
+  description?: string;
+  runtime: string;
+  source: string;
+}
+
+export interface KubeMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  resourceVersion?: string;
+  generation?: number;
+  uid?: string;
+  creationTimestamp?: string;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: KubeMeta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown> & { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> };
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  type?: string;
+}
+
+export interface KubeList {
+  items: KubeObject[];
+}
+
+export interface WorkspaceError {
+  file?: string;
+  line?: number;
+  column?: number;
+  field?: string;
+  message: string;
+}
+
+export interface DevFolderState {
+  dir: string;
+  root: string;
+  function?: { namespace: string; name: string };
+  contentHash?: string;
+  errors: WorkspaceError[];
+  lastAppliedAt?: string;
+}
+
+export type UpDownLine =
+  | { type: 'progress'; component: string; state: string; message?: string }
+  | { type: 'result'; ok: boolean; error?: string; status?: RuntimeStatus };
+
+/** Desktop actions the Electron preload exposes (absent in a browser). */
+export interface DesktopBridge {
+  chooseFunctionFolder(): Promise<string | undefined>;
+  revealInFileManager(path: string): Promise<void>;
+  openExternal(url: string): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    kymaLocal?: DesktopBridge;
+  }
+}
