@@ -1,5 +1,6 @@
 import type { EmbeddedRuntime } from '../embedded/index.js';
 import type { Telemetry } from '../telemetry/index.js';
+import { createPlatformTracing } from './platform-tracing.js';
 import { createEventingModule, createServerlessModule, createTelemetryModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
 
 /** The live module instances, so the daemon's routes can reach their APIs (a new instance per `up`). */
@@ -15,9 +16,11 @@ export interface ModuleHooks {
 
 /** Registers every embedded module implemented so far; the others report NotImplemented in status. */
 export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles, hooks: ModuleHooks): void {
+  // Eventing's publish/deliver spans land in the daemon's telemetry store, in-process.
+  const eventingTracing = createPlatformTracing(hooks.telemetry);
   runtime.registerModule('telemetry', () => createTelemetryModule(hooks.telemetry));
   runtime.registerModule('eventing', () => {
-    const m = createEventingModule();
+    const m = createEventingModule({ tracerProvider: eventingTracing.provider });
     handles.eventing = m;
     return m;
   });

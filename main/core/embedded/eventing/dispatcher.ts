@@ -4,6 +4,7 @@ import type { ServiceRegistry } from '../module.js';
 import { deliver, deliverableEvent } from './delivery.js';
 import type { Inspector } from './inspector.js';
 import { STREAM_NAME } from './naming.js';
+import type { EventTracing } from './tracing.js';
 import type { SubscriptionRef } from './types.js';
 
 export interface RetrySettings {
@@ -26,6 +27,10 @@ export interface DispatcherDeps {
   inspector: Inspector;
   retry: RetrySettings;
   log: Logger;
+  /** Makes a `deliver` span per attempt; optional. */
+  tracing?: EventTracing;
+  /** The serverless mesh URL, if serverless runs (looked up per delivery: it may start after eventing). */
+  mesh?: () => string | undefined;
 }
 
 /** NAK delay before delivery n+1: initial, doubling, capped (upstream uses a fixed 30s; locally we back off). */
@@ -140,10 +145,16 @@ export class Dispatcher {
     const attempt = m.info.deliveryCount;
     let eventId = '';
     let result;
+    let span;
     try {
       const event = deliverableEvent(m.string());
       eventId = event.id;
-      result = await deliver(sink, this.deps.services, event, this.deps.retry.deliveryTimeoutMs, this.abort.signal);
+      span = this.deps.tracing?.startDelivery(event, { subject: m.subject, subscription: ref, sink, attempt });
+      result = await deliver(sink, this.deps.services, event, this.deps.retry.deliveryTimeoutMs, this.abort.signal, {
+        ...(span ? { traceHeaders: span.headers } : {}),
+        mesh: this.deps.mesh?.(),
+      });
+      span?.end(result);
     } catch (err) {
       // An unparsable message can never be delivered: drop it instead of retrying forever.
       this.deps.log.error('Dropping a malformed event from JetStream', { consumer: this.target.consumer, error: String(err) });
@@ -155,7 +166,7 @@ export class Dispatcher {
       m.nak();
       return;
     }
-    const base = { eventId, subscription: ref, sink, attempt, latencyMs: result.latencyMs, time: new Date().toISOString() };
+    const base = { eventId, subscription: ref, sink, attempt, latencyMs: result.latencyMs, time: new Date().toISOString(), ...(span ? { traceId: span.traceId, spanId: span.spanId } : {}) };
     const extra = { ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}), ...(result.error ? { error: result.error } : {}) };
     if (result.ok) {
       m.ack();

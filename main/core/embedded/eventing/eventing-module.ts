@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { CloudEvent } from 'cloudevents';
 import { SUBSCRIPTION, type Logger, type ResourceType } from '../../model/index.js';
 import type { ComponentState, ComponentStatus } from '../../runtime.js';
@@ -10,6 +11,7 @@ import { legacyToCloudEvent, validateLegacy } from './legacy.js';
 import { startProxyServer } from './proxy-server.js';
 import { makeEvent, newEventId, storeEvent } from './publisher.js';
 import { SubscriptionController } from './subscriptions.js';
+import { EventTracing } from './tracing.js';
 import { EventingError, type EventingApi, type PublishInput, type ReplayOptions, type ReplayResult } from './types.js';
 import type { HeaderBag } from './trace.js';
 
@@ -20,6 +22,11 @@ export interface EventingModuleOptions {
   ackWaitMs?: number;
   /** Timeout of one POST to a sink; kept below AckWait. Default 25 000. */
   deliveryTimeoutMs?: number;
+  /**
+   * Where the platform's `publish`/`deliver` spans go (the daemon's provider, exporting into its telemetry store).
+   * Without it no spans are made; trace headers are still carried from publisher to sink.
+   */
+  tracerProvider?: TracerProvider;
 }
 
 export type EventingModule = EmbeddedModule & { readonly api: EventingApi };
@@ -60,9 +67,11 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
   let inspector: Inspector = createInspector(1000);
   let stored = new StoredEvents(1000);
   let log: Logger | undefined;
+  const tracing = new EventTracing(opts.tracerProvider);
+  const mesh = (): string | undefined => ctx?.endpoints.get('mesh');
 
   async function publishEvent(event: CloudEvent<unknown>, headers: HeaderBag, via: 'publish' | 'legacy' | 'api' | 'replay', replayOf?: string) {
-    const publishDeps = { backend: () => backend, inspector, matching: (subject: string) => controller?.matching(subject) ?? [] };
+    const publishDeps = { backend: () => backend, inspector, matching: (subject: string) => controller?.matching(subject) ?? [], tracing };
     const r = await storeEvent(publishDeps, event, { headers, via, ...(replayOf ? { replayOf } : {}) });
     stored.set(event.id, JSON.stringify(event.toJSON()));
     return r;
@@ -91,17 +100,21 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
         const sub = controller?.get(o.subscription);
         if (!sub) throw new EventingError(404, `subscription ${o.subscription.namespace}/${o.subscription.name} is not known to eventing`);
         const retry = retrySettings();
-        const r = await deliver(sub.sink, ctx!.services, edited, retry.deliveryTimeoutMs);
+        const prior = inspector.get(id)?.attempts.filter((a) => a.subscription.name === sub.ref.name && a.subscription.namespace === sub.ref.namespace).length ?? 0;
+        const span = tracing.startDelivery(edited, { subject: sub.entries[0]?.subject ?? '', subscription: sub.ref, sink: sub.sink, attempt: prior + 1 });
+        const r = await deliver(sub.sink, ctx!.services, edited, retry.deliveryTimeoutMs, undefined, { ...(span ? { traceHeaders: span.headers } : {}), mesh: mesh() });
+        span?.end(r);
         const attempt = {
           eventId: id,
           subscription: sub.ref,
           sink: sub.sink,
-          attempt: (inspector.get(id)?.attempts.filter((a) => a.subscription.name === sub.ref.name && a.subscription.namespace === sub.ref.namespace).length ?? 0) + 1,
+          attempt: prior + 1,
           latencyMs: r.latencyMs,
           ...(r.statusCode !== undefined ? { statusCode: r.statusCode } : {}),
           ...(r.error ? { error: r.error } : {}),
           outcome: r.ok ? ('success' as const) : ('retry' as const),
           time: new Date().toISOString(),
+          ...(span ? { traceId: span.traceId, spanId: span.spanId } : {}),
         };
         inspector.recordAttempt(attempt);
         return { id, attempt };
@@ -163,6 +176,8 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
           retry: retrySettings(),
           ackWaitMs: opts.ackWaitMs ?? 30_000,
           log,
+          tracing,
+          mesh,
         });
         await controller.start();
         const b = backend;

@@ -5,6 +5,7 @@ import type { Inspector } from './inspector.js';
 import { truncateData } from './inspector.js';
 import { hasEmptySegment, publishSubject } from './naming.js';
 import { traceExtensionsFromHeaders, traceIdOf, type HeaderBag } from './trace.js';
+import type { EventTracing, PublishSpan } from './tracing.js';
 import { EventingError, type EventRecord, type PublishResult, type SubscriptionRef } from './types.js';
 
 export const ORIGINAL_TYPE_EXTENSION = 'originaltype';
@@ -17,6 +18,8 @@ export interface PublishDeps {
   inspector: Inspector;
   /** Subscriptions whose filter subject matches, for the inspector's "pending" view. */
   matching(subject: string): SubscriptionRef[];
+  /** Makes the `publish <type>` span; without it the incoming trace headers are carried as they are. */
+  tracing?: EventTracing;
 }
 
 export interface StoreOptions {
@@ -66,14 +69,27 @@ function cleanHeaders(h: HeaderBag): Record<string, string> {
  * JetStream acknowledged the write.
  */
 export async function storeEvent(deps: PublishDeps, event: CloudEvent<unknown>, opts: StoreOptions): Promise<PublishResult> {
+  const subject = publishSubject(event.source, event.type);
+  const span = deps.tracing?.startPublish(event, event.type, subject, opts.headers ?? {}, opts.via);
+  try {
+    const r = await store(deps, event, subject, opts, span);
+    span?.end();
+    return r;
+  } catch (err) {
+    span?.end(err);
+    throw err;
+  }
+}
+
+async function store(deps: PublishDeps, event: CloudEvent<unknown>, subject: string, opts: StoreOptions, span: PublishSpan | undefined): Promise<PublishResult> {
   const originalType = event.type;
-  const subject = publishSubject(event.source, originalType);
   if (hasEmptySegment(subject)) {
     throw new EventingError(400, `event type cannot have empty segments after cleaning: ${subject} (source "${event.source}", type "${originalType}")`);
   }
   const backend = deps.backend();
   if (!backend) throw new EventingError(502, 'no connection to NATS JetStream server (eventing is not started)');
-  const trace = traceExtensionsFromHeaders(opts.headers ?? {});
+  // The publish span's context replaces the caller's, so deliveries hang under the publish.
+  const trace = span?.extensions ?? traceExtensionsFromHeaders(opts.headers ?? {});
   let stored: CloudEvent<unknown>;
   try {
     stored = event.cloneWith({ ...trace, type: subject, [ORIGINAL_TYPE_EXTENSION]: originalType });

@@ -4,7 +4,7 @@ import type { Store } from '../../store/index.js';
 import type { ServiceRegistry } from '../module.js';
 import type { Backend } from './backend.js';
 import { checkSink } from './delivery.js';
-import { Dispatcher, type RetrySettings } from './dispatcher.js';
+import { Dispatcher, type DispatcherDeps, type RetrySettings } from './dispatcher.js';
 import type { Inspector } from './inspector.js';
 import { STREAM_NAME, cleanType, consumerName, subjectMatches, subscriptionSubject, type TypeMatching } from './naming.js';
 import type { SubscriptionRef } from './types.js';
@@ -23,6 +23,8 @@ export interface ControllerDeps {
   /** AckWait of consumers: how long a delivery may take before JetStream redelivers. */
   ackWaitMs: number;
   log: Logger;
+  tracing?: DispatcherDeps['tracing'];
+  mesh?: DispatcherDeps['mesh'];
 }
 
 interface TypeEntry {
@@ -198,7 +200,15 @@ export class SubscriptionController {
     const target = { ref: s.ref, consumer: e.consumer, sink: s.sink, maxInFlight: s.maxInFlight };
     const existing = this.dispatchers.get(e.consumer);
     if (existing) return existing.update(target);
-    const disp = new Dispatcher(target, { js: this.d.backend.js, services: this.d.services, inspector: this.d.inspector, retry: this.d.retry, log: this.d.log });
+    const disp = new Dispatcher(target, {
+      js: this.d.backend.js,
+      services: this.d.services,
+      inspector: this.d.inspector,
+      retry: this.d.retry,
+      log: this.d.log,
+      ...(this.d.tracing ? { tracing: this.d.tracing } : {}),
+      ...(this.d.mesh ? { mesh: this.d.mesh } : {}),
+    });
     this.dispatchers.set(e.consumer, disp);
     disp.start();
   }

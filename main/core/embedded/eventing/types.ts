@@ -51,6 +51,9 @@ export interface AttemptRecord {
   error?: string;
   outcome: AttemptOutcome;
   time: string;
+  /** The trace and span of this attempt's `deliver` span (when the platform records spans). */
+  traceId?: string;
+  spanId?: string;
 }
 
 export interface EventWithAttempts extends EventRecord {
