@@ -80,4 +80,14 @@ describe('daemon lifecycle: up, status, down, and no orphans', () => {
     const s = await statusJson(home);
     expect(s.cluster?.components.find((c) => c.name === 'nats')?.state).toBe('Ready');
   });
+
+  it('refuses a broken profile with file:line:column and the kind profile with a clear reason', async () => {
+    const bad = await home.profile({ modules: ['serverless', 'evnting'] });
+    const r = await home.cli(['up', '--profile', bad], { reject: false });
+    expect(r.exitCode).not.toBe(0);
+    expect(String(r.stderr)).toMatch(/test\.yaml:\d+:\d+: spec\.modules\[1\]: unknown module "evnting" \(did you mean "eventing"\?\)/);
+    const kind = await home.cli(['up', '--profile', 'kind'], { reject: false });
+    expect(kind.exitCode).not.toBe(0);
+    expect(String(kind.stderr)).toContain('kind runtime, which this version of Kyma Local does not implement yet');
+  });
 });

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { createTestHome, waitFor, type TestHome } from '../helpers/cli.js';
+import { apiToken, createTestHome, isAlive, statusJson, waitFor, type TestHome } from '../helpers/cli.js';
 
 interface Rev {
   number: number;
@@ -96,5 +96,17 @@ describe('the dev loop through the CLI: init, dev, invoke, hot redeploy, bad sav
     await waitFor(async () => (await invoke()).startsWith('{'), 'the CloudEvent echo revision', 20_000);
     const r = await home.cli(['invoke', 'greeter', '--cloudevent', 'order.created.v1', '--data', '{"id":1}', '-H', 'x-test=yes']);
     expect(JSON.parse(String(r.stdout))).toEqual({ type: 'order.created.v1', h: 'yes' });
+  });
+
+  it('takes every worker and nats-server down with a SIGKILLed daemon', async () => {
+    const url = (await statusJson(home)).daemon!.url;
+    const res = await fetch(`${url}/kl/v1/functions`, { headers: { Authorization: `Bearer ${apiToken(home)}` } });
+    const { items } = (await res.json()) as { items: Array<{ workers: Array<{ pid?: number }> }> };
+    const workers = items.flatMap((f) => f.workers.map((w) => w.pid)).filter((p): p is number => typeof p === 'number');
+    expect(workers.length).toBeGreaterThan(0);
+    const nats = (await statusJson(home)).cluster!.components.find((c) => c.name === 'nats')!.pid!;
+    const daemon = home.daemonPid()!;
+    process.kill(daemon, 'SIGKILL');
+    for (const pid of [...workers, nats]) await waitFor(() => !isAlive(pid), `child ${pid} to die with the daemon`, 10_000);
   });
 });

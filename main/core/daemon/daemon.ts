@@ -162,6 +162,9 @@ export class Daemon {
   async up(profileRef: string | undefined, onProgress: ProgressListener): Promise<RuntimeStatus> {
     const ref = profileRef ?? readClusterState(this.paths.clusterState).profile ?? 'default';
     const profile = await loadProfile(ref, { searchDirs: this.profileDirs() });
+    if (profile.runtime !== 'embedded') {
+      throw new Error(`profile ${profile.name} uses the ${profile.runtime} runtime, which this version of Kyma Local does not implement yet — use an embedded profile (default, minimal)`);
+    }
     // A second `up` while one is in flight (e.g. the automatic resume) waits for it instead of racing it.
     if (this.upInFlight) {
       await this.upInFlight.catch(() => undefined);
