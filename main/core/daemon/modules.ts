@@ -25,7 +25,7 @@ export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles
     return m;
   });
   runtime.registerModule('serverless', () => {
-    const m = createServerlessModule(hooks.onWorkerLine ? { onWorkerLine: hooks.onWorkerLine } : {});
+    const m = createServerlessModule({ metrics: hooks.telemetry, ...(hooks.onWorkerLine ? { onWorkerLine: hooks.onWorkerLine } : {}) });
     handles.serverless = m;
     return m;
   });

@@ -43,7 +43,27 @@ function send(res: http.ServerResponse, status: number, message: string): void {
  * retried once on the next endpoint; that is what lets a revision switch lose no request. Such a request
  * may have reached the dead worker, so a handler can (rarely) run twice — like a retrying sidecar.
  */
-export async function startMeshProxy(services: ServiceRegistry, log: Logger): Promise<MeshProxy> {
+export interface MeshOptions {
+  /**
+   * Called once per request routed to a registered service, when its response is done: `failed` when the status
+   * is ≥ 500 (the mesh's own 502/503 included) or the response did not complete.
+   */
+  onRequest?: (host: string, ms: number, status: number, failed: boolean) => void;
+}
+
+function observe(host: string, res: http.ServerResponse, onRequest: NonNullable<MeshOptions['onRequest']>): void {
+  const started = performance.now();
+  res.once('close', () => {
+    const status = res.headersSent ? res.statusCode : 0;
+    try {
+      onRequest(host, performance.now() - started, status, status >= 500 || !res.writableFinished);
+    } catch {
+      // metrics must never break the mesh
+    }
+  });
+}
+
+export async function startMeshProxy(services: ServiceRegistry, log: Logger, opts: MeshOptions = {}): Promise<MeshProxy> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
 
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, ep: ServiceEndpoint, body: BodyCopy, attempt: number): void => {
@@ -82,6 +102,7 @@ export async function startMeshProxy(services: ServiceRegistry, log: Logger): Pr
   const server = http.createServer((req, res) => {
     const host = req.headers.host ?? '';
     const ep = services.pick(host);
+    if (ep !== undefined && opts.onRequest) observe(host, res, opts.onRequest);
     if (ep === undefined) {
       return send(res, 502, `Unknown service "${host}": no Function named like that is deployed. Known services: ${services.names().join(', ') || 'none'}. Use the Host <function>.<namespace>.svc.cluster.local`);
     }

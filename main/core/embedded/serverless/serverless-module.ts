@@ -4,7 +4,9 @@ import type { EmbeddedModule, ModuleContext } from '../module.js';
 import { ServerlessController } from './controller.js';
 import type { FnState } from './function-state.js';
 import { readRevisionCode } from './materialize.js';
+import { recordRequest, UsageSampler, type MetricRecorder } from './function-metrics.js';
 import { startMeshProxy, type MeshProxy } from './mesh-proxy.js';
+import { parseServiceHost } from '../services/index.js';
 import { readyCount } from './status.js';
 import type { FunctionDetails, ServerlessApi } from './types.js';
 
@@ -19,6 +21,10 @@ export interface ServerlessModuleOptions {
   /** The compiled worker-preload.js (default: beside this module in dist/). For tests run from sources. */
   preloadPath?: string;
   onWorkerLine?: (line: string, stream: 'stdout' | 'stderr', worker: string) => void;
+  /** Where per-function metrics go (requests, errors, latency, replicas, RSS, CPU); none recorded without it. */
+  metrics?: MetricRecorder;
+  /** How often replicas, RSS and CPU are sampled (default 5 000 ms). */
+  metricsIntervalMs?: number;
 }
 
 export type ServerlessModule = EmbeddedModule & { readonly api: ServerlessApi };
@@ -46,6 +52,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
   let message: string | undefined;
   let controller: ServerlessController | undefined;
   let mesh: MeshProxy | undefined;
+  let sampler: UsageSampler | undefined;
 
   const need = (): ServerlessController => {
     if (!controller) throw new Error('The serverless module is not running; start the cluster first (kyma-local up)');
@@ -113,7 +120,13 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
       state = 'Starting';
       const log = ctx.log.child({ component: 'serverless' });
       try {
-        mesh = await startMeshProxy(ctx.services, log);
+        const metrics = opts.metrics;
+        // Only Functions count: the mesh also routes to platform services (publisher proxy, OTLP receiver).
+        const onRequest = (host: string, ms: number, _status: number, failed: boolean): void => {
+          const svc = parseServiceHost(host);
+          if (svc && metrics && controller?.states.has(`${svc.namespace}/${svc.name}`)) recordRequest(metrics, svc, ms, failed);
+        };
+        mesh = await startMeshProxy(ctx.services, log, metrics ? { onRequest } : {});
         ctx.endpoints.set('mesh', mesh.url);
         controller = new ServerlessController(
           ctx,
@@ -128,6 +141,10 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
           log,
         );
         controller.start();
+        if (metrics) {
+          sampler = new UsageSampler(metrics, () => api.list(), opts.metricsIntervalMs);
+          sampler.start();
+        }
         state = 'Ready';
         message = `mesh on ${mesh.url}`;
       } catch (err) {
@@ -138,6 +155,8 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
     },
     async stop() {
       state = 'Stopping';
+      sampler?.stop();
+      sampler = undefined;
       await controller?.stop();
       controller = undefined;
       await mesh?.close();
