@@ -1,18 +1,10 @@
 import { isMap, type YAMLMap } from 'yaml';
+import { FORBIDDEN_ENV_NAMES as MODEL_FORBIDDEN_ENV_NAMES } from '../model/index.js';
 import type { EnvVarConfig } from './types.js';
 import { childField, type NodeChecker } from './yaml-nodes.js';
 
 /** Names the serverless runtime sets itself; Kyma rejects a Function that overrides them (KYMA-SPEC §1). */
-export const FORBIDDEN_ENV_NAMES = [
-  'FUNC_RUNTIME',
-  'FUNC_HANDLER',
-  'FUNC_PORT',
-  'FUNC_HANDLER_SOURCE',
-  'FUNC_HANDLER_DEPENDENCIES',
-  'MOD_NAME',
-  'NODE_PATH',
-  'PYTHONPATH',
-] as const;
+export const FORBIDDEN_ENV_NAMES: readonly string[] = MODEL_FORBIDDEN_ENV_NAMES;
 
 // Kubernetes' rule for EnvVar names (IsEnvVarName).
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
