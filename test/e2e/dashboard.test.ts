@@ -30,6 +30,11 @@ subscriptions:
       - order.created.v1
 `;
 
+/** The page links in the sidebar (other links may share their names, e.g. the resource count cards). */
+function nav(page: Page, name: string): Promise<void> {
+  return page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name, exact: true }).click();
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real daemon', () => {
   let home: TestHome;
   let browser: Browser;
@@ -40,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
   beforeAll(async () => {
     if (!existsSync(UI_DIST)) throw new Error(`The dashboard is not built (${UI_DIST} missing) — run npm run build`);
     home = await createTestHome();
-    const profile = await home.profile({ modules: ['serverless', 'eventing'], name: 'e2e' });
+    const profile = await home.profile({ modules: ['serverless', 'eventing', 'telemetry'], name: 'e2e' });
     // Listed by /kl/v1/profiles, so the UI's profile picker offers it.
     await mkdir(join(home.dir, 'profiles'), { recursive: true });
     await copyFile(profile, join(home.dir, 'profiles', 'e2e.yaml'));
@@ -78,17 +83,18 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
 
   it('starts the cluster from the Overview page with per-module progress', async () => {
     await page.getByText('The cluster is stopped').waitFor();
-    await page.getByLabel('Cluster profile').click();
+    await page.getByRole('textbox', { name: 'Cluster profile' }).click();
     await page.getByRole('option', { name: /^e2e/ }).click();
     await page.getByRole('button', { name: 'Start cluster' }).click();
     await page.getByRole('table', { name: 'Progress' }).waitFor();
     await page.getByTestId('component-serverless').getByText('Ready').waitFor({ timeout: 90_000 });
     await page.getByTestId('component-eventing').getByText('Ready').waitFor();
+    await page.getByTestId('component-telemetry').getByText('Ready').waitFor();
     await screenshot(page, 'overview');
   });
 
   it('adds a function folder and shows the function Running', async () => {
-    await page.getByRole('link', { name: 'Functions' }).click();
+    await nav(page, 'Functions');
     await page.getByLabel('Function folder (absolute path)').fill(fnDir);
     await page.getByRole('button', { name: 'Add folder' }).click();
     const row = page.getByTestId('function-hello');
@@ -121,7 +127,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
   });
 
   it('shows the log line live on the Logs page and its structured fields', async () => {
-    await page.getByRole('link', { name: 'Logs' }).click();
+    await nav(page, 'Logs');
     await page.getByTestId('log-row').filter({ hasText: 'e2e-log Howdy' }).first().click();
     const detail = page.getByTestId('log-detail');
     await detail.waitFor();
@@ -130,7 +136,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
   });
 
   it('publishes an event and shows its delivery to the subscription', async () => {
-    await page.getByRole('link', { name: 'Events' }).click();
+    await nav(page, 'Events');
     await page.getByRole('button', { name: 'Publish event' }).click();
     const detail = page.getByTestId('event-detail');
     await detail.waitFor();
@@ -141,7 +147,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
   });
 
   it('shows the validation error of an invalid manifest at its field in the YAML editor', async () => {
-    await page.getByRole('link', { name: 'Resources' }).click();
+    await nav(page, 'Resources');
     await page.getByRole('link', { name: 'New Function' }).click();
     const editor = page.locator('.cm-content');
     await editor.click();
@@ -161,11 +167,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
   });
 
   it('renders the Metrics page and the Overview counts', async () => {
-    await page.getByRole('link', { name: 'Metrics' }).click();
-    await page.getByRole('heading', { name: 'Metrics' }).waitFor();
+    await nav(page, 'Metrics');
+    await page.getByRole('heading', { name: 'Metrics', exact: true }).waitFor();
     await page.getByRole('heading', { name: 'hello' }).waitFor();
     await screenshot(page, 'metrics');
-    await page.getByRole('link', { name: 'Overview' }).click();
+    await nav(page, 'Overview');
     await expect.poll(() => page.getByTestId('count-Function').innerText(), { timeout: 15_000 }).toBe('1');
     expect(await page.getByTestId('count-Subscription').innerText()).toBe('1');
   });
