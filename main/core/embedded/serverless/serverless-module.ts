@@ -53,6 +53,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
   let controller: ServerlessController | undefined;
   let mesh: MeshProxy | undefined;
   let sampler: UsageSampler | undefined;
+  let endpoints: Map<string, string> | undefined;
 
   const need = (): ServerlessController => {
     if (!controller) throw new Error('The serverless module is not running; start the cluster first (kyma-local up)');
@@ -128,6 +129,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
         };
         mesh = await startMeshProxy(ctx.services, log, metrics ? { onRequest } : {});
         ctx.endpoints.set('mesh', mesh.url);
+        endpoints = ctx.endpoints;
         controller = new ServerlessController(
           ctx,
           {
@@ -159,6 +161,8 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
       sampler = undefined;
       await controller?.stop();
       controller = undefined;
+      // Eventing looks the mesh up per delivery; a stale URL would refuse every call to a platform service.
+      if (endpoints?.get('mesh') === mesh?.url) endpoints?.delete('mesh');
       await mesh?.close();
       mesh = undefined;
       state = 'Stopped';
