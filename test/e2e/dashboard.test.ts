@@ -86,7 +86,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
     await page.getByRole('textbox', { name: 'Cluster profile' }).click();
     await page.getByRole('option', { name: /^e2e/ }).click();
     await page.getByRole('button', { name: 'Start cluster' }).click();
-    await page.getByRole('table', { name: 'Progress' }).waitFor();
+    await page.getByText('The cluster is up').waitFor({ timeout: 90_000 });
+    const progress = page.getByRole('table', { name: 'Progress' });
+    for (const m of ['nats', 'serverless', 'eventing', 'telemetry']) await progress.getByRole('row').filter({ hasText: m }).getByText('Ready').waitFor();
     await page.getByTestId('component-serverless').getByText('Ready').waitFor({ timeout: 90_000 });
     await page.getByTestId('component-eventing').getByText('Ready').waitFor();
     await page.getByTestId('component-telemetry').getByText('Ready').waitFor();

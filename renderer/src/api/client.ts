@@ -65,7 +65,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
  */
 export async function ndjson<T>(
   path: string,
-  opts: { method?: string; body?: unknown; signal?: AbortSignal; onBatch: (items: T[]) => void },
+  opts: { method?: string; body?: unknown; signal?: AbortSignal; onBatch: (items: T[]) => void; onOpen?: () => void },
 ): Promise<void> {
   const res = await fetch(path, {
     method: opts.method ?? 'GET',
@@ -75,6 +75,7 @@ export async function ndjson<T>(
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   if (!res.ok || !res.body) throw await errorFrom(res);
+  opts.onOpen?.();
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buf = '';
   for (;;) {

@@ -61,16 +61,10 @@ export function useStream<T>(path: string | undefined, onBatch: (items: T[]) => 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const connect = (): void => {
       setState({ phase: 'connecting' });
-      let opened = false;
       ndjson<T>(path, {
         signal: ctl.signal,
-        onBatch: (items) => {
-          if (!opened) {
-            opened = true;
-            setState({ phase: 'live' });
-          }
-          cb.current(items);
-        },
+        onOpen: () => setState({ phase: 'live' }),
+        onBatch: (items) => cb.current(items),
       })
         .then(() => {
           if (!ctl.signal.aborted) timer = setTimeout(connect, 1000);
@@ -81,10 +75,6 @@ export function useStream<T>(path: string | undefined, onBatch: (items: T[]) => 
           setState(unavailable ? { phase: 'unavailable', message: err.message } : { phase: 'error', message: err.message });
           timer = setTimeout(connect, unavailable ? 3000 : 2000);
         });
-      // A stream that has not sent anything yet is still open and healthy.
-      setTimeout(() => {
-        if (!ctl.signal.aborted && !opened) setState((s) => (s.phase === 'connecting' ? { phase: 'live' } : s));
-      }, 300);
     };
     connect();
     return () => {

@@ -77,3 +77,33 @@ export function gaugeSum(series: MetricSeries[]): Array<{ t: number; v: number }
   }
   return [...grid.entries()].sort((x, y) => x[0] - y[0]).map(([t, v]) => ({ t, v }));
 }
+
+/**
+ * Request rate, error rate and p50/p95 latency from trace summaries (one per call), on a 5 s grid: the fallback
+ * when the function's own metrics are not collected.
+ */
+export function fromTraces(traces: Array<{ startMs: number; durationMs: number; error: boolean }>, stepMs = 5000): {
+  calls: Array<{ t: number; v: number }>;
+  errors: Array<{ t: number; v: number }>;
+  latency: Array<{ t: number; p50: number; p95: number }>;
+} {
+  const buckets = new Map<number, { n: number; err: number; d: number[] }>();
+  for (const tr of traces) {
+    const t = Math.floor(tr.startMs / stepMs) * stepMs;
+    const b = buckets.get(t) ?? { n: 0, err: 0, d: [] };
+    b.n++;
+    if (tr.error) b.err++;
+    b.d.push(tr.durationMs);
+    buckets.set(t, b);
+  }
+  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  const pct = (d: number[], q: number): number => {
+    const s = [...d].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+  };
+  return {
+    calls: sorted.map(([t, b]) => ({ t, v: b.n / (stepMs / 1000) })),
+    errors: sorted.map(([t, b]) => ({ t, v: b.err / (stepMs / 1000) })),
+    latency: sorted.map(([t, b]) => ({ t, p50: pct(b.d, 0.5), p95: pct(b.d, 0.95) })),
+  };
+}

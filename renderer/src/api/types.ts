@@ -66,12 +66,8 @@ export type UpDownLine =
   | { type: 'progress'; component: string; state: string; message?: string }
   | { type: 'result'; ok: boolean; error?: string; status?: RuntimeStatus };
 
-/** Desktop actions the Electron preload exposes (absent in a browser). */
-export interface DesktopBridge {
-  chooseFunctionFolder(): Promise<string | undefined>;
-  revealInFileManager(path: string): Promise<void>;
-  openExternal(url: string): Promise<void>;
-}
+import type { DesktopBridge } from '../../../main/electron/bridge-types.js';
+export type { DesktopBridge };
 
 declare global {
   interface Window {

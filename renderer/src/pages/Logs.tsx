@@ -83,7 +83,7 @@ export function LogsPage({ initialTraceId, initialFunction }: { initialTraceId?:
   useEffect(() => {
     const el = scroller.current;
     if (follow && el) el.scrollTop = el.scrollHeight;
-  }, [version, follow]);
+  }, [version, follow, selected]);
 
   function onScroll(): void {
     const el = scroller.current;

@@ -2,13 +2,13 @@ import { Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, ApiError } from '../api/client.js';
 import { usePoll } from '../api/hooks.js';
-import { gaugeSum, latency, rate } from '../api/metrics.js';
-import type { FunctionDetails, MetricSeries } from '../api/types.js';
+import { fromTraces, gaugeSum, latency, rate } from '../api/metrics.js';
+import type { FunctionDetails, MetricSeries, TraceSummary } from '../api/types.js';
 import { ApiProblem, EmptyState, PageTitle } from '../components/common.js';
 
 const tick = (t: number): string => new Date(t).toLocaleTimeString(undefined, { hour12: false });
 
-function Chart({ title, data, lines, unit }: { title: string; data: Array<Record<string, number>>; lines: Array<{ key: string; color: string; name: string }>; unit: string }) {
+function Chart({ title, data, lines, unit, empty }: { title: string; data: Array<Record<string, number>>; lines: Array<{ key: string; color: string; name: string }>; unit: string; empty?: string }) {
   return (
     <Card withBorder padding="xs">
       <Text size="sm" fw={600} mb={4}>
@@ -16,7 +16,7 @@ function Chart({ title, data, lines, unit }: { title: string; data: Array<Record
       </Text>
       {data.length === 0 ? (
         <Text size="xs" c="dimmed" h={140}>
-          No data points yet.
+          {empty ?? 'No data points yet: call the function.'}
         </Text>
       ) : (
         <ResponsiveContainer width="100%" height={140}>
@@ -38,16 +38,24 @@ function Chart({ title, data, lines, unit }: { title: string; data: Array<Record
 
 function FunctionMetrics({ fn, series, details }: { fn: string; series: MetricSeries[]; details?: FunctionDetails | undefined }) {
   const of = (name: string): MetricSeries[] => series.filter((s) => s.name === name);
-  const calls = rate(of('function_calls_total').length ? of('function_calls_total') : of('http_requests_total'));
-  const failures = rate(of('function_failures_total'));
-  const lat = latency(of('function_duration_miliseconds'));
+  const measured = of('function_calls_total').length > 0 || of('http_requests_total').length > 0;
+  // Without the function's own metrics, its traces (one per call) still give rate, errors and latency.
+  const traces = usePoll(
+    (s) => (measured ? Promise.resolve({ items: [] as TraceSummary[] }) : api<{ items: TraceSummary[] }>(`/kl/v1/traces?service=${encodeURIComponent(fn)}&since=15m&limit=2000`, { signal: s })),
+    5000,
+    [fn, measured],
+  );
+  const derived = fromTraces(traces.data?.items ?? []);
+  const calls = measured ? rate(of('function_calls_total').length ? of('function_calls_total') : of('http_requests_total')) : derived.calls;
+  const failures = measured ? rate(of('function_failures_total')) : derived.errors;
+  const lat = measured ? latency(of('function_duration_miliseconds')) : derived.latency;
   const mem = gaugeSum(of('process_resident_memory_bytes')).map((p) => ({ t: p.t, v: p.v / 1024 / 1024 }));
   return (
     <Card withBorder>
       <Group justify="space-between" mb="xs">
         <Title order={4}>{fn}</Title>
         <Text size="sm" c="dimmed">
-          replicas {details ? `${details.readyReplicas}/${details.desiredReplicas}` : '—'}
+          {!measured && 'rate and latency from traces (last 15 min) · '}replicas {details ? `${details.readyReplicas}/${details.desiredReplicas}` : '—'}
         </Text>
       </Group>
       <SimpleGrid cols={{ base: 2, lg: 4 }}>
@@ -62,7 +70,7 @@ function FunctionMetrics({ fn, series, details }: { fn: string; series: MetricSe
           ]}
           unit="ms"
         />
-        <Chart title="Memory (all replicas)" data={mem} lines={[{ key: 'v', color: '#7950f2', name: 'MB' }]} unit="MB" />
+        <Chart title="Memory (all replicas)" empty="Collected with the function's runtime metrics (process_resident_memory_bytes)." data={mem} lines={[{ key: 'v', color: '#7950f2', name: 'MB' }]} unit="MB" />
       </SimpleGrid>
     </Card>
   );

@@ -47,7 +47,7 @@ export function OverviewPage() {
   const [profile, setProfile] = useState<string | null>(null);
   const [busy, setBusy] = useState<'up' | 'down' | undefined>();
   const [progress, setProgress] = useState<Progress[]>([]);
-  const [result, setResult] = useState<{ ok: boolean; error?: string }>();
+  const [result, setResult] = useState<{ ok: boolean; error?: string; action?: 'up' | 'down' }>();
 
   const cluster = status.data?.cluster;
   const running = cluster && cluster.phase !== 'Stopped';
@@ -65,7 +65,7 @@ export function OverviewPage() {
           for (const l of lines) {
             if (l.type === 'progress') {
               setProgress((p) => [...p.filter((x) => x.component !== l.component), { component: l.component, state: l.state, ...(l.message ? { message: l.message } : {}) }]);
-            } else setResult({ ok: l.ok, ...(l.error ? { error: l.error } : {}) });
+            } else setResult({ ok: l.ok, action: kind, ...(l.error ? { error: l.error } : {}) });
           }
         },
       });
@@ -111,6 +111,11 @@ export function OverviewPage() {
               ))}
             </Table.Tbody>
           </Table>
+        )}
+        {result?.ok && (
+          <Text size="sm" c="green" mt="sm" role="status">
+            {result.action === 'up' ? 'The cluster is up: every module reported Ready.' : 'The cluster is stopped. Resources are kept.'}
+          </Text>
         )}
         {result && !result.ok && (
           <Alert color="red" mt="md" title="The cluster did not come up cleanly" role="alert">
