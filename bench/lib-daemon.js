@@ -42,6 +42,10 @@ export async function startHome(name, modules) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  // Interrupted (Ctrl-C, timeout): still stop the daemon and remove the folder.
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => void home.cleanup().finally(() => process.exit(130)));
+  }
   try {
     await home.cli(['up', '--profile', profile]);
     const info = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8'));
