@@ -112,7 +112,15 @@ async function main() {
     // Frame deltas are recorded in the page; the first second (stream start, first big batch) is warm-up.
     await page.evaluate(() => {
       const w = window;
-      w.__klFrames = { longest: 0, count: 0, since: performance.now() + 1000 };
+      w.__klFrames = { longest: 0, count: 0, since: performance.now() + 1000, longestTask: 0, tasks: 0 };
+      // Long tasks tell page work (parse, render) apart from a frame lost to a busy machine.
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          if (e.startTime < w.__klFrames.since) continue;
+          w.__klFrames.tasks++;
+          w.__klFrames.longestTask = Math.max(w.__klFrames.longestTask, e.duration);
+        }
+      }).observe({ type: 'longtask' });
       let last = performance.now();
       const loop = (t) => {
         if (t > w.__klFrames.since) {
@@ -139,6 +147,8 @@ async function main() {
         feed,
         seconds: SECONDS,
         target_lines_per_s: RATE,
+        long_tasks: end.frames.tasks,
+        longest_task_ms: round(end.frames.longestTask, 1),
         longest_frame_ms: round(end.frames.longest, 1),
         js_heap_mb_end: round(heap.usedSize / 1024 / 1024, 1),
         lines_shown_per_s: Math.round(shownPerS),

@@ -82,7 +82,7 @@ export function gaugeSum(series: MetricSeries[]): Array<{ t: number; v: number }
  * Request rate, error rate and p50/p95 latency from trace summaries (one per call), on a 5 s grid: the fallback
  * when the function's own metrics are not collected.
  */
-export function fromTraces(traces: Array<{ startMs: number; durationMs: number; error: boolean }>, stepMs = 5000): {
+export function fromTraces(traces: Array<{ startMs: number; durationMs: number; error: boolean }>, windowMs = 300_000, stepMs = 5000, now = Date.now()): {
   calls: Array<{ t: number; v: number }>;
   errors: Array<{ t: number; v: number }>;
   latency: Array<{ t: number; p50: number; p95: number }>;
@@ -96,7 +96,10 @@ export function fromTraces(traces: Array<{ startMs: number; durationMs: number; 
     b.d.push(tr.durationMs);
     buckets.set(t, b);
   }
-  const sorted = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  // Quiet intervals are zero calls, not missing data: fill the grid over the window.
+  const first = Math.floor((now - windowMs) / stepMs) * stepMs;
+  for (let t = first; t <= now; t += stepMs) if (!buckets.has(t)) buckets.set(t, { n: 0, err: 0, d: [] });
+  const sorted = [...buckets.entries()].filter(([t]) => t >= first).sort((a, b) => a[0] - b[0]);
   const pct = (d: number[], q: number): number => {
     const s = [...d].sort((a, b) => a - b);
     return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
@@ -104,6 +107,6 @@ export function fromTraces(traces: Array<{ startMs: number; durationMs: number; 
   return {
     calls: sorted.map(([t, b]) => ({ t, v: b.n / (stepMs / 1000) })),
     errors: sorted.map(([t, b]) => ({ t, v: b.err / (stepMs / 1000) })),
-    latency: sorted.map(([t, b]) => ({ t, p50: pct(b.d, 0.5), p95: pct(b.d, 0.95) })),
+    latency: sorted.filter(([, b]) => b.n > 0).map(([t, b]) => ({ t, p50: pct(b.d, 0.5), p95: pct(b.d, 0.95) })),
   };
 }

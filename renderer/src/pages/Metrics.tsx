@@ -27,7 +27,7 @@ function Chart({ title, data, lines, unit, empty }: { title: string; data: Array
             <Tooltip labelFormatter={(t) => tick(Number(t))} formatter={(v) => (typeof v === 'number' ? v.toFixed(2) : String(v))} />
             {lines.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
             {lines.map((l) => (
-              <Line key={l.key} type="monotone" dataKey={l.key} name={l.name} stroke={l.color} dot={false} isAnimationActive={false} />
+              <Line key={l.key} type="monotone" dataKey={l.key} name={l.name} stroke={l.color} dot={data.length < 12} isAnimationActive={false} />
             ))}
           </LineChart>
         </ResponsiveContainer>
@@ -41,7 +41,7 @@ function FunctionMetrics({ fn, series, details }: { fn: string; series: MetricSe
   const measured = of('function_calls_total').length > 0 || of('http_requests_total').length > 0;
   // Without the function's own metrics, its traces (one per call) still give rate, errors and latency.
   const traces = usePoll(
-    (s) => (measured ? Promise.resolve({ items: [] as TraceSummary[] }) : api<{ items: TraceSummary[] }>(`/kl/v1/traces?service=${encodeURIComponent(fn)}&since=15m&limit=2000`, { signal: s })),
+    (s) => (measured ? Promise.resolve({ items: [] as TraceSummary[] }) : api<{ items: TraceSummary[] }>(`/kl/v1/traces?service=${encodeURIComponent(fn)}&since=5m&limit=5000`, { signal: s })),
     5000,
     [fn, measured],
   );
@@ -55,7 +55,7 @@ function FunctionMetrics({ fn, series, details }: { fn: string; series: MetricSe
       <Group justify="space-between" mb="xs">
         <Title order={4}>{fn}</Title>
         <Text size="sm" c="dimmed">
-          {!measured && 'rate and latency from traces (last 15 min) · '}replicas {details ? `${details.readyReplicas}/${details.desiredReplicas}` : '—'}
+          {!measured && 'rate and latency from traces (last 5 min) · '}replicas {details ? `${details.readyReplicas}/${details.desiredReplicas}` : '—'}
         </Text>
       </Group>
       <SimpleGrid cols={{ base: 2, lg: 4 }}>
