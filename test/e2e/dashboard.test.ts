@@ -177,4 +177,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
     await expect.poll(() => page.getByTestId('count-Function').innerText(), { timeout: 15_000 }).toBe('1');
     expect(await page.getByTestId('count-Subscription').innerText()).toBe('1');
   });
+
+  it('follows the system dark preference', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))).toBe('dark');
+    await screenshot(page, 'overview-dark');
+    await nav(page, 'Events');
+    await page.getByTestId('events-table').waitFor();
+    await screenshot(page, 'events-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
 });

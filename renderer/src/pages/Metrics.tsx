@@ -22,7 +22,7 @@ function Chart({ title, data, lines, unit, empty }: { title: string; data: Array
         <ResponsiveContainer width="100%" height={140}>
           <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-            <XAxis dataKey="t" tickFormatter={tick} fontSize={10} minTickGap={40} />
+            <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tick} fontSize={10} minTickGap={40} />
             <YAxis fontSize={10} width={44} unit={unit} />
             <Tooltip labelFormatter={(t) => tick(Number(t))} formatter={(v) => (typeof v === 'number' ? v.toFixed(2) : String(v))} />
             {lines.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
