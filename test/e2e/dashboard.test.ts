@@ -81,6 +81,25 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
     await expect.poll(() => page.getByRole('heading', { name: 'Overview' }).isVisible()).toBe(true);
   });
 
+  it('kyma-local dashboard --no-open prints a one-time link; neither code nor token reach the daemon log', async () => {
+    const out = String((await home.cli(['dashboard', '--no-open'])).stdout);
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/ui\/login\?code=[\w-]+)/.exec(out)?.[1];
+    expect(link, out).toBeDefined();
+    const other = await launchBrowser();
+    try {
+      await other.page.goto(link!);
+      expect(new URL(other.page.url()).pathname).toBe('/ui/');
+      await other.page.getByRole('heading', { name: 'Overview' }).waitFor();
+      // Used once: the same link no longer signs anyone in.
+      expect((await fetch(link!, { redirect: 'manual' })).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+    const log = readFileSync(join(home.dir, 'daemon.log'), 'utf8');
+    expect(log).not.toContain(new URL(link!).searchParams.get('code')!);
+    expect(log).not.toContain(apiToken(home));
+  });
+
   it('starts the cluster from the Overview page with per-module progress', async () => {
     await page.getByText('The cluster is stopped').waitFor();
     await page.getByRole('textbox', { name: 'Cluster profile' }).click();
