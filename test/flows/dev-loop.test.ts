@@ -40,7 +40,7 @@ describe('the dev loop through the CLI: init, dev, invoke, hot redeploy, bad sav
 
   it('redeploys on save and records the save→ready latency', async () => {
     await writeFile(join(fnDir, 'handler.js'), "module.exports = { main: async (event) => 'hi ' + event.data.name };\n");
-    await waitFor(async () => (await invoke()) === 'hi Kyma', 'the new revision to serve', 20_000);
+    await waitFor(async () => (await invoke()) === 'hi Kyma', 'the new revision to serve', 45_000);
     const revs = await revisions();
     const latest = revs[revs.length - 1]!;
     expect(latest.outcome).toBe('ready');
@@ -52,7 +52,7 @@ describe('the dev loop through the CLI: init, dev, invoke, hot redeploy, bad sav
   it('keeps the last good revision serving after a broken save, names file:line, and recovers', async () => {
     const before = (await revisions()).length;
     await writeFile(join(fnDir, 'handler.js'), "module.exports = { main: async (event) => {\n  return 'broken' +;\n} };\n");
-    await waitFor(async () => (await revisions()).some((r) => r.outcome === 'failed'), 'the broken revision to fail', 20_000);
+    await waitFor(async () => (await revisions()).some((r) => r.outcome === 'failed'), 'the broken revision to fail', 45_000);
     const failed = (await revisions()).find((r) => r.outcome === 'failed')!;
     expect(failed.error?.file).toBe(join(fnDir, 'handler.js'));
     expect(failed.error?.line).toBe(2);
@@ -62,7 +62,7 @@ describe('the dev loop through the CLI: init, dev, invoke, hot redeploy, bad sav
     expect(configured.status).toBe('False');
     expect(configured.message).toContain('handler.js:2');
     await writeFile(join(fnDir, 'handler.js'), "module.exports = { main: async (event) => 'fixed ' + event.data.name };\n");
-    await waitFor(async () => (await invoke()) === 'fixed Kyma', 'the fixed revision to serve', 20_000);
+    await waitFor(async () => (await invoke()) === 'fixed Kyma', 'the fixed revision to serve', 45_000);
     expect((await revisions()).length).toBeGreaterThan(before + 1);
   });
 
@@ -93,7 +93,7 @@ describe('the dev loop through the CLI: init, dev, invoke, hot redeploy, bad sav
 
   it('invokes with a CloudEvent and custom headers', async () => {
     await writeFile(join(fnDir, 'handler.js'), "module.exports = { main: async (event) => ({ type: event['ce-type'], h: event.extensions.request.headers['x-test'] }) };\n");
-    await waitFor(async () => (await invoke()).startsWith('{'), 'the CloudEvent echo revision', 20_000);
+    await waitFor(async () => (await invoke()).startsWith('{'), 'the CloudEvent echo revision', 45_000);
     const r = await home.cli(['invoke', 'greeter', '--cloudevent', 'order.created.v1', '--data', '{"id":1}', '-H', 'x-test=yes']);
     expect(JSON.parse(String(r.stdout))).toEqual({ type: 'order.created.v1', h: 'yes' });
   });

@@ -46,7 +46,7 @@ describe('an event flow: HTTP → function A → emitCloudEvent → publisher pr
 
   it('delivers the event function A emits to function B, visible in the event inspector', async () => {
     expect(String((await home.cli(['invoke', 'orders', '--data', '{"id":42}'])).stdout).trim()).toBe('accepted');
-    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('42'), 'mailer to receive order 42', 20_000);
+    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('42'), 'mailer to receive order 42', 45_000);
     const events = JSON.parse(String((await home.cli(['events', '--type', 'order.created.v1', '-o', 'json'])).stdout)) as EventRow[];
     const ev = events.find((e) => e.source === 'shop');
     expect(ev?.subscriptions).toEqual([{ namespace: 'default', name: 'mailer-orders' }]);
@@ -57,12 +57,12 @@ describe('an event flow: HTTP → function A → emitCloudEvent → publisher pr
   it('publishes from the CLI (CloudEvent and legacy) and replays with edited data', async () => {
     const pub = String((await home.cli(['publish', '--type', 'order.created.v1', '--source', 'shop', '--data', '{"id":7}'])).stdout);
     expect(pub).toMatch(/published \S+ \(subject kyma\.shop\.order\.created\.v1\)/);
-    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('7'), 'mailer to receive order 7', 20_000);
+    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('7'), 'mailer to receive order 7', 45_000);
     const legacy = String((await home.cli(['publish', '--legacy', 'shop', '--type', 'order.created', '--data', '{"id":8}'])).stdout);
     expect(legacy).toMatch(/published legacy event/);
-    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('8'), 'mailer to receive the legacy order 8', 20_000);
+    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('8'), 'mailer to receive the legacy order 8', 45_000);
     const id = pub.split(' ')[1]!;
     await home.cli(['replay', id, '--data', '{"id":99}']);
-    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('99'), 'mailer to receive the replayed order 99', 20_000);
+    await waitFor(async () => String((await home.cli(['invoke', 'mailer'])).stdout).includes('99'), 'mailer to receive the replayed order 99', 45_000);
   });
 });

@@ -57,7 +57,7 @@ describe('per-function metrics without user code', () => {
     await waitFor(async () => {
       now = await series('calc');
       return last(now.get('function_requests_total')) >= requests0 + 4 && (now.get('function_memory_rss_bytes')?.points.length ?? 0) > 0;
-    }, 'the four calls to be counted and memory to be sampled', 20_000);
+    }, 'the four calls to be counted and memory to be sampled', 45_000);
 
     const requests = now.get('function_requests_total')!;
     expect(requests).toMatchObject({ kind: 'counter', function: 'calc', labels: { namespace: 'default' } });

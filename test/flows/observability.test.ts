@@ -62,7 +62,7 @@ describe('observability through the CLI: function logs with trace ids, a crashed
     const [line] = await logs(['talker', '--grep', 'disk on fire']);
     expect(line!.level).toBe('error');
     // The supervisor restarts the worker; the function serves again.
-    await waitFor(async () => (await home.cli(['invoke', 'talker', '--data', '{"id":1}'], { reject: false })).exitCode === 0, 'talker to serve after the crash', 20_000);
+    await waitFor(async () => (await home.cli(['invoke', 'talker', '--data', '{"id":1}'], { reject: false })).exitCode === 0, 'talker to serve after the crash', 45_000);
   });
 
   it('records the platform\'s own logs too', async () => {

@@ -141,7 +141,7 @@ describe('one trace: HTTP → A → emitCloudEvent → publisher proxy → JetSt
     await waitFor(async () => {
       ev = (await api<{ items: EventRow[] }>('/kl/v1/events?type=order.created.v1')).body.items.find((e) => e.data?.id === 'no-parent');
       return ev !== undefined;
-    }, 'the event of the untraced call', 20_000);
+    }, 'the event of the untraced call', 45_000);
     expect(ev!.traceId).toMatch(/^[0-9a-f]{32}$/);
     const trace = await traceReachingB(ev!.traceId!);
     assertChain(trace, undefined);
