@@ -14,6 +14,7 @@ import { registerWorkspace } from './commands/workspace-cmds.js';
 import { registerDev } from './commands/dev.js';
 import { registerFunctions } from './commands/functions.js';
 import { registerTelemetry } from './commands/telemetry.js';
+import { registerDashboard } from './commands/dashboard.js';
 
 function buildProgram(): Command {
   const program = new Command('kyma-local')
@@ -34,6 +35,7 @@ function buildProgram(): Command {
   registerDev(program);
   registerFunctions(program);
   registerTelemetry(program);
+  registerDashboard(program);
   return program;
 }
 

@@ -21,6 +21,7 @@ import { packageVersion } from './version.js';
 import { registerModules, type ModuleHandles } from './modules.js';
 import { createTelemetry, type Telemetry } from '../telemetry/index.js';
 import { registerTelemetryRoutes } from './telemetry-api.js';
+import { registerUiRoutes, type UiPublicHandler } from './static-ui.js';
 import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sources.js';
 import { registerEventRoutes } from './events-api.js';
 import { registerFunctionRoutes } from './functions-api.js';
@@ -51,6 +52,7 @@ export class Daemon {
   private kubeApi!: KubeApi;
   private server!: Server;
   private readonly router = new Router();
+  private uiPublic!: UiPublicHandler;
   private readonly modules: ModuleHandles = {};
   private dev!: DevSessions;
   private profile: Profile | undefined;
@@ -87,6 +89,7 @@ export class Daemon {
     registerEventRoutes(this.router, this.modules);
     registerFunctionRoutes(this.router, this.modules);
     registerTelemetryRoutes(this.router, this.telemetry);
+    this.uiPublic = registerUiRoutes(this.router, { token: this.token });
     this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -144,6 +147,9 @@ export class Daemon {
         sendJson(res, 200, { ok: true, pid: process.pid });
         return;
       }
+      // The dashboard's static files and its sign-in exchange come before the token (a browser has none yet),
+      // but never before the Host/Origin check.
+      if ((guard.ok || guard.code === 401) && (await this.uiPublic(req, res, url))) return;
       if (!guard.ok) {
         sendJson(res, guard.code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: guard.message, reason: guard.code === 401 ? 'Unauthorized' : 'Forbidden', code: guard.code });
         return;
