@@ -39,6 +39,8 @@ function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFuncti
 export function createApp(opts: {
   config: RuntimeConfig;
   tracer: Tracer;
+  /** False when no trace exporter is configured: request spans then only carry the trace context. */
+  exporting?: boolean;
   metrics: RuntimeMetrics;
   userFunction: UserFunction;
 }): express.Express {
@@ -51,7 +53,7 @@ export function createApp(opts: {
     next();
   });
   app.use(metrics.httpMiddleware);
-  app.use(serverSpanMiddleware(tracer));
+  app.use(serverSpanMiddleware(tracer, opts.exporting ?? true));
   app.use(express.json({ type: ['application/json', 'application/cloudevents+json'], limit, strict: false }));
   app.use(express.text({ type: ['text/*'], limit }));
   app.use(express.urlencoded({ limit, extended: true }));

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   if (config.meshAddress) mesh = installMesh(config.meshAddress, config.knownServices);
   configureIpc((services) => mesh?.setServices(services));
 
-  const tracing = setupTracing(config.functionName, config.namespace, config.traceCollectorEndpoint);
+  const tracing = await setupTracing(config.functionName, config.namespace, config.traceCollectorEndpoint);
   installOutgoingPropagation();
   const metrics = createMetrics(config.functionName);
 
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   }
   console.log(`user code loaded in ${Number(process.hrtime.bigint() - started) / 1e6}ms`);
 
-  const app = createApp({ config, tracer: tracing.tracer, metrics, userFunction });
+  const app = createApp({ config, tracer: tracing.tracer, exporting: tracing.exporting, metrics, userFunction });
   const server = http.createServer(app);
   configureGracefulShutdown({ server, drainMs: config.drainMs, beforeExit: tracing.shutdown });
   const port = await listen(server, config);

@@ -4,7 +4,6 @@
 // one server span per request itself (server-span.ts), which keeps worker start-up light.
 import { trace, type Span, type Tracer, context } from '@opentelemetry/api';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -19,13 +18,20 @@ export const TRACER_NAME = 'io.kyma-project.serverless';
 
 export interface Tracing {
   tracer: Tracer;
+  /** Whether spans go anywhere (an exporter is configured); without one, request spans need not record. */
+  exporting: boolean;
   /** Exports what is pending and stops the exporter; safe to call more than once. */
   shutdown(): Promise<void>;
 }
 
-export function setupTracing(functionName: string, namespace: string, endpoint: string | undefined): Tracing {
+export async function setupTracing(functionName: string, namespace: string, endpoint: string | undefined): Promise<Tracing> {
   const spanProcessors: SpanProcessor[] = [];
-  if (endpoint) spanProcessors.push(new SimpleSpanProcessor(new OTLPTraceExporter({ url: endpoint })));
+  if (endpoint) {
+    // Loaded only when there is somewhere to export to: the exporter and its protobuf/transformer dependencies
+    // take about a third of a worker's start-up, which every hot reload waits for.
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    spanProcessors.push(new SimpleSpanProcessor(new OTLPTraceExporter({ url: endpoint })));
+  }
   // The argument of merge() wins: the function's attributes go second, or service.name would be the
   // default "unknown_service:<node path>".
   const resource = defaultResource().merge(
@@ -50,6 +56,7 @@ export function setupTracing(functionName: string, namespace: string, endpoint: 
   let done: Promise<void> | undefined;
   return {
     tracer: trace.getTracer(TRACER_NAME),
+    exporting: spanProcessors.length > 0,
     shutdown: () => (done ??= provider.shutdown().catch(() => undefined)),
   };
 }
