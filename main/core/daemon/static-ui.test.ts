@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Router } from './router.js';
-import { LoginCodes, registerUiRoutes } from './static-ui.js';
+import type { IncomingMessage } from 'node:http';
+import { cookieRequestAllowed, LoginCodes, registerUiRoutes } from './static-ui.js';
 
 const TOKEN = 'a'.repeat(64);
 
@@ -111,5 +112,26 @@ describe('dashboard static files and login handover', () => {
       other.server.close();
       await rm(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('cookieRequestAllowed', () => {
+  const daemon = 'http://127.0.0.1:7327';
+  const req = (method: string, headers: Record<string, string>): IncomingMessage => ({ method, headers }) as unknown as IncomingMessage;
+
+  it('accepts the dashboard itself and requests with an Authorization header', () => {
+    expect(cookieRequestAllowed(req('POST', { 'sec-fetch-site': 'same-origin', origin: daemon }), daemon)).toBe(true);
+    expect(cookieRequestAllowed(req('POST', { origin: 'http://localhost:7327' }), daemon)).toBe(true);
+    expect(cookieRequestAllowed(req('POST', { authorization: 'Bearer x', 'sec-fetch-site': 'cross-site' }), daemon)).toBe(true);
+    expect(cookieRequestAllowed(req('GET', { 'sec-fetch-site': 'none' }), daemon)).toBe(true);
+  });
+
+  it('refuses cookie requests from another local port or site', () => {
+    expect(cookieRequestAllowed(req('POST', { 'sec-fetch-site': 'same-site', origin: 'http://127.0.0.1:8080' }), daemon)).toBe(false);
+    expect(cookieRequestAllowed(req('POST', { origin: 'http://127.0.0.1:8080' }), daemon)).toBe(false);
+    expect(cookieRequestAllowed(req('GET', { 'sec-fetch-site': 'cross-site' }), daemon)).toBe(false);
+    expect(cookieRequestAllowed(req('POST', { 'sec-fetch-site': 'none' }), daemon)).toBe(false);
+    expect(cookieRequestAllowed(req('POST', {}), daemon)).toBe(false);
+    expect(cookieRequestAllowed(req('GET', {}), daemon)).toBe(true);
   });
 });

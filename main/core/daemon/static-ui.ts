@@ -113,6 +113,35 @@ export function registerUiRoutes(router: Router, opts: UiOptions): UiPublicHandl
   };
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Cross-port request forgery defence for cookie sessions. SameSite=Strict does not separate ports (every port
+ * of 127.0.0.1 is the same site), and the Origin check only asks for loopback, so a page on another local port
+ * (a function behind the gateway, any dev server) could send simple requests (text/plain POSTs) that carry the
+ * cookie. A request authenticated by the `kl_token` cookie alone must come from the daemon's own origin;
+ * requests with an Authorization header (CLI, kubectl, Electron's main process) are not affected.
+ * Call it after guardRequest() has accepted the request; answer 403 when it returns false.
+ */
+export function cookieRequestAllowed(req: IncomingMessage, daemonUrl: string): boolean {
+  if (req.headers.authorization) return true;
+  const own = new URL(daemonUrl);
+  const site = req.headers['sec-fetch-site'];
+  // `none`: the user typed or bookmarked the URL; `same-origin`: the dashboard itself.
+  if (typeof site === 'string') return site === 'same-origin' || (site === 'none' && (req.method === 'GET' || req.method === 'HEAD'));
+  const origin = req.headers.origin;
+  if (origin && origin !== 'null') {
+    try {
+      const o = new URL(origin);
+      return LOOPBACK.has(o.hostname) && o.port === own.port;
+    } catch {
+      return false;
+    }
+  }
+  // Old clients without Fetch Metadata or Origin: only reads.
+  return req.method === 'GET' || req.method === 'HEAD';
+}
+
 function redirect(res: ServerResponse, to: string, extra: Record<string, string> = {}): void {
   res.writeHead(303, { Location: to, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', ...extra });
   res.end();
