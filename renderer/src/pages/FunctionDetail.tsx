@@ -138,7 +138,12 @@ export function FunctionDetailPage({ namespace, name }: { namespace: string; nam
   if (!resource.data) return resource.error ? <ApiProblem error={resource.error} what="the function" /> : <Loader />;
   const fn = resource.data;
   const phase = functionPhase(fn);
-  const folder = dev.data?.items.find((f) => f.function?.namespace === namespace && f.function.name === name)?.dir ?? fn.metadata.annotations?.[SOURCE_DIR_ANNOTATION];
+  const watched = dev.data?.items.find((f) => f.function?.namespace === namespace && f.function.name === name);
+  const folder = watched?.dir ?? fn.metadata.annotations?.[SOURCE_DIR_ANNOTATION];
+  async function stopWatching(root: string): Promise<void> {
+    await api('/kl/v1/dev/remove', { method: 'POST', body: { dirs: [root] } }).catch(() => undefined);
+    dev.reload();
+  }
   return (
     <Stack>
       <PageTitle right={<StateBadge state={phase.phase} />}>
@@ -158,6 +163,11 @@ export function FunctionDetailPage({ namespace, name }: { namespace: string; nam
             <Group gap="xs">
               <Text size="sm">Source:</Text>
               {folder ? <Code data-testid="source-folder">{folder}</Code> : <Text size="sm">inline manifest</Text>}
+              {watched && (
+                <Anchor size="sm" onClick={() => void stopWatching(watched.root)} title={`Saves under ${watched.root} are no longer deployed; the function keeps running`}>
+                  Stop watching
+                </Anchor>
+              )}
               {folder && window.kymaLocal && (
                 <Anchor size="sm" onClick={() => void window.kymaLocal?.revealInFileManager(folder)}>
                   Show in file manager
