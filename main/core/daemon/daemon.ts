@@ -21,7 +21,7 @@ import { packageVersion } from './version.js';
 import { registerModules, type ModuleHandles } from './modules.js';
 import { createTelemetry, type Telemetry } from '../telemetry/index.js';
 import { registerTelemetryRoutes } from './telemetry-api.js';
-import { registerUiRoutes, type UiPublicHandler } from './static-ui.js';
+import { cookieRequestAllowed, registerUiRoutes, type UiPublicHandler } from './static-ui.js';
 import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sources.js';
 import { registerEventRoutes } from './events-api.js';
 import { registerFunctionRoutes } from './functions-api.js';
@@ -152,6 +152,12 @@ export class Daemon {
       if ((guard.ok || guard.code === 401) && (await this.uiPublic(req, res, url))) return;
       if (!guard.ok) {
         sendJson(res, guard.code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: guard.message, reason: guard.code === 401 ? 'Unauthorized' : 'Forbidden', code: guard.code });
+        return;
+      }
+      // SameSite does not separate ports on 127.0.0.1: a page on another local port could ride the dashboard's
+      // cookie, so cookie-authenticated requests must come from the dashboard's own origin.
+      if (!cookieRequestAllowed(req, this.url)) {
+        sendJson(res, 403, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'forbidden: the dashboard session cookie is only accepted from the dashboard itself (same origin)', reason: 'Forbidden', code: 403 });
         return;
       }
       if (await this.router.handle(req, res, url)) return;

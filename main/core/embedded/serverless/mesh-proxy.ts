@@ -21,6 +21,24 @@ function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   return out;
 }
 
+/**
+ * Browsers send cookies to every port of 127.0.0.1, so a request reaching a function from the dashboard's browser
+ * may carry the daemon's session cookie; function code (and its dependencies) must never see it.
+ */
+export function withoutDaemonCookie(headers: http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
+  const cookie = headers.cookie;
+  if (typeof cookie !== 'string' || !cookie.includes('kl_token=')) return headers;
+  const kept = cookie
+    .split(';')
+    .map((c) => c.trim())
+    .filter((c) => c && !c.startsWith('kl_token='))
+    .join('; ');
+  const out = { ...headers };
+  if (kept) out.cookie = kept;
+  else delete out.cookie;
+  return out;
+}
+
 export interface MeshProxy {
   port: number;
   url: string;
@@ -68,7 +86,7 @@ export async function startMeshProxy(services: ServiceRegistry, log: Logger, opt
 
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, ep: ServiceEndpoint, body: BodyCopy, attempt: number): void => {
     const upstream = http.request(
-      { host: ep.host, port: ep.port, method: req.method, path: req.url, headers: endToEnd(req.headers), agent },
+      { host: ep.host, port: ep.port, method: req.method, path: req.url, headers: withoutDaemonCookie(endToEnd(req.headers)), agent },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.statusMessage, endToEnd(up.headers));
         up.pipe(res);
