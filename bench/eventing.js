@@ -38,7 +38,7 @@ const SUB = `subscriptions:
     source: bench
     types:
       - bench.event.v1
-${maxInFlight ? `    config:\n      maxInFlightMessages: "${maxInFlight}"\n` : ''}`;
+`;
 
 const home = await startHome('eventing', ['serverless', 'eventing']);
 let nc;
@@ -51,6 +51,15 @@ try {
   await home.api('/kl/v1/dev', { method: 'POST', body: JSON.stringify({ dirs: [fnDir] }) });
   const stats = () => home.api('/kl/v1/functions/default/sink/invoke');
   await waitUntil(async () => (await stats().catch(() => undefined)) !== undefined, 'the sink function', 60_000, 100);
+  if (maxInFlight) {
+    // config.yaml (Kyma CLI format) has no subscription config; set it on the Subscription like kubectl would.
+    await home.api('/apis/eventing.kyma-project.io/v1alpha2/namespaces/default/subscriptions/bench-sink', {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ spec: { config: { maxInFlightMessages: String(maxInFlight) } } }),
+    });
+    await new Promise((r) => setTimeout(r, 500));
+  }
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: publishers });
   let seq = 0;

@@ -1,5 +1,6 @@
 import { Daemon } from './daemon.js';
 import { resolveStateDir } from './state-dir.js';
+import { startCpuProfile } from './cpu-profile.js';
 
 /**
  * The daemon process entry point (`node dist/main/core/daemon/main.js`), started by `kyma-local up` in the
@@ -19,6 +20,7 @@ function portFromEnv(): number {
 }
 
 async function main(): Promise<void> {
+  const stopProfile = await startCpuProfile(process.env.KYMA_LOCAL_CPU_PROFILE);
   const daemon = new Daemon({ stateDir: resolveStateDir(), port: portFromEnv(), echoLogs: process.env.KYMA_LOCAL_FOREGROUND === '1' });
   let exiting = false;
   const stop = (signal: string): void => {
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     exiting = true;
     daemon
       .shutdown(`received ${signal}`)
+      .then(() => stopProfile?.())
       .then(() => process.exit(0))
       .catch((err: Error) => {
         console.error(`Daemon shutdown failed: ${err.message}`);
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
   process.send?.({ type: 'ready' });
   // `kyma-local daemon stop` shuts down through the API; exit once that has finished.
   await daemon.stopped;
+  await stopProfile?.();
   process.exit(0);
 }
 

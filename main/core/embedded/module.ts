@@ -37,6 +37,9 @@ export interface ServiceRegistry {
   /** `name.namespace` of every registered service. */
   names(): string[];
   onChange(listener: () => void): () => void;
+  /** A request that reached a service without the mesh (e.g. an event delivery); observers keep its metrics. */
+  reportRequest(hostname: string, ms: number, status: number, failed: boolean): void;
+  onRequest(listener: (hostname: string, ms: number, status: number, failed: boolean) => void): () => void;
 }
 
 /**

@@ -58,57 +58,109 @@ export function resolveSink(sink: string, services: ServiceRegistry): string {
   return url.toString();
 }
 
-/** The sink as the mesh sees it; unknown services fail here as they would in resolveSink. */
-function meshTarget(url: URL, services: ServiceRegistry): string {
-  const svc = parseServiceHost(url.hostname);
-  if (!svc || !services.names().includes(`${svc.name}.${svc.namespace}`)) throw new Error(`no service for sink host ${url.hostname}`);
-  return url.toString();
+/** A stored event ready for delivery, kept as plain JSON: it was validated when it was published. */
+export interface PlainEvent {
+  id: string;
+  type: string;
+  source: string;
+  [attribute: string]: unknown;
 }
 
-/** The CloudEvent to deliver from the JSON stored in JetStream: original type restored, `originaltype` dropped. */
-export function deliverableEvent(storedJson: string): CloudEvent<unknown> {
+/** The event to deliver from the JSON stored in JetStream: original type restored, `originaltype` dropped. */
+export function plainDeliverable(storedJson: string): PlainEvent {
   const o = JSON.parse(storedJson) as Record<string, unknown>;
   if (typeof o[ORIGINAL_TYPE_EXTENSION] === 'string') o['type'] = o[ORIGINAL_TYPE_EXTENSION];
   delete o[ORIGINAL_TYPE_EXTENSION];
-  return new CloudEvent<unknown>(o, false);
+  if (typeof o.id !== 'string' || typeof o.type !== 'string' || typeof o.source !== 'string') throw new Error('stored event lacks id, type or source');
+  return o as PlainEvent;
+}
+
+/** The same as a CloudEvent object (replay edits it with cloneWith). */
+export function deliverableEvent(storedJson: string): CloudEvent<unknown> {
+  return new CloudEvent<unknown>(plainDeliverable(storedJson), false);
+}
+
+/**
+ * CloudEvents HTTP binary binding, written out for the hot path: every attribute but the data ones becomes a
+ * `ce-` header, datacontenttype the Content-Type, data the body. (The SDK's HTTP.binary builds and re-validates a
+ * CloudEvent per delivery, which was the dispatcher's largest cost.)
+ */
+export function binaryRequest(event: PlainEvent | CloudEvent<unknown>): { headers: Record<string, string>; body: string | Buffer | undefined } {
+  if (event instanceof CloudEvent) {
+    const msg = HTTP.binary(event);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(msg.headers)) if (typeof v === 'string') headers[k] = v;
+    const body = msg.body === undefined || msg.body === null ? undefined : Buffer.isBuffer(msg.body) ? msg.body : String(msg.body as string);
+    return { headers, body };
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event)) {
+    if (k === 'data' || k === 'data_base64' || k === 'datacontenttype' || v === undefined || v === null) continue;
+    headers[`ce-${k}`] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  const ct = typeof event.datacontenttype === 'string' ? event.datacontenttype : undefined;
+  let body: string | Buffer | undefined;
+  if (typeof event.data_base64 === 'string') body = Buffer.from(event.data_base64, 'base64');
+  else if (event.data === undefined) body = undefined;
+  else if (typeof event.data === 'string') body = event.data;
+  else body = JSON.stringify(event.data);
+  headers['content-type'] = ct ?? (body !== undefined && typeof event.data !== 'string' ? 'application/json' : 'text/plain');
+  return { headers, body };
 }
 
 export interface DeliverOptions {
   /** Trace headers to send (the delivery span's); default: those of the event's trace extensions. */
   traceHeaders?: Record<string, string>;
-  /**
-   * The serverless mesh (http://127.0.0.1:PORT). When set, cluster sinks are called through it with their Host,
-   * so deliveries count in the function's request metrics and survive a revision switch like other calls.
-   */
-  mesh?: string | undefined;
 }
 
-/** POST through the mesh with the sink's Host (fetch would not send a Host of our choosing). */
-function postViaMesh(mesh: string, sink: URL, headers: Record<string, string>, body: string | Buffer | undefined, signal: AbortSignal): Promise<{ status: number; text: string }> {
-  const m = new URL(mesh);
-  return new Promise((resolve, reject) => {
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** One POST over a keep-alive connection; `connectFailed` says the request never reached the sink. */
+function post(
+  url: URL,
+  hostHeader: string | undefined,
+  headers: Record<string, string>,
+  body: string | Buffer | undefined,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ status: number; connectFailed: false } | { error: string; connectFailed: boolean }> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r: { status: number; connectFailed: false } | { error: string; connectFailed: boolean }): void => {
+      if (!settled) {
+        settled = true;
+        resolve(r);
+      }
+    };
     const req = http.request(
-      { host: m.hostname, port: m.port, method: 'POST', path: `${sink.pathname}${sink.search}`, headers: { ...headers, host: sink.host }, signal },
+      { host: url.hostname, port: url.port || 80, method: 'POST', path: `${url.pathname}${url.search}`, headers: hostHeader ? { ...headers, host: hostHeader } : headers, agent, ...(signal ? { signal } : {}) },
       (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          if (text.length < 300) text += c;
-        });
-        res.once('end', () => resolve({ status: res.statusCode ?? 502, text: text.trim().slice(0, 300) }));
-        res.once('error', reject);
+        res.resume();
+        res.once('end', () => done({ status: res.statusCode ?? 502, connectFailed: false }));
+        res.once('error', (err) => done({ error: err.message, connectFailed: false }));
       },
     );
-    req.once('error', reject);
+    req.setTimeout(timeoutMs, () => {
+      req.destroy();
+      done({ error: `no answer within ${timeoutMs} ms`, connectFailed: false });
+    });
+    req.once('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? err.name;
+      done({ error: code === 'ABORT_ERR' ? 'delivery interrupted' : (code ?? err.message), connectFailed: code === 'ECONNREFUSED' || (code === 'ECONNRESET' && req.reusedSocket) });
+    });
     req.end(body);
   });
 }
 
-/** POSTs the event to the sink in binary mode with trace headers; never throws. */
+/**
+ * POSTs the event to the sink in binary mode with trace headers; never throws. A cluster sink goes straight to
+ * a ready replica (the registry round-robins); if that replica was just stopped by a revision switch, the one
+ * retry goes to another, so a hot reload does not cost a redelivery.
+ */
 export async function deliver(
   sink: string,
   services: ServiceRegistry,
-  event: CloudEvent<unknown>,
+  event: PlainEvent | CloudEvent<unknown>,
   timeoutMs: number,
   signal?: AbortSignal,
   opts: DeliverOptions = {},
@@ -116,38 +168,46 @@ export async function deliver(
   const started = performance.now();
   const elapsed = (): number => Math.round((performance.now() - started) * 10) / 10;
   const url = new URL(sink);
-  const viaMesh = opts.mesh !== undefined && isClusterHost(url.hostname);
-  let target: string;
-  try {
-    // Through the mesh, the mesh picks the endpoint (picking here too would skew its round-robin).
-    target = viaMesh ? meshTarget(url, services) : resolveSink(sink, services);
-  } catch (err) {
-    return { ok: false, error: (err as Error).message, latencyMs: elapsed() };
-  }
-  const msg = HTTP.binary(event);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(msg.headers)) if (typeof v === 'string') headers[k] = v;
+  const { headers, body } = binaryRequest(event);
   Object.assign(headers, opts.traceHeaders ?? traceHeadersFromExtensions(event as unknown as Record<string, unknown>));
-  const body = msg.body === undefined || msg.body === null ? undefined : Buffer.isBuffer(msg.body) ? msg.body : String(msg.body as string);
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signals = [timeout, ...(signal ? [signal] : [])];
-  try {
-    let status: number;
-    let detail = '';
-    if (viaMesh) ({ status, text: detail } = await postViaMesh(opts.mesh!, url, headers, body, AbortSignal.any(signals)));
-    else {
-      const res = await fetch(target, { method: 'POST', headers, body, signal: AbortSignal.any(signals) });
-      await res.arrayBuffer().catch(() => undefined);
-      status = res.status;
+  const cluster = isClusterHost(url.hostname);
+  if (!cluster && url.protocol === 'https:') return deliverHttps(url, headers, body, timeoutMs, signal, elapsed);
+  for (let attempt = 0; ; attempt++) {
+    let target: URL;
+    try {
+      target = cluster ? new URL(resolveSink(sink, services)) : url;
+    } catch (err) {
+      return { ok: false, error: (err as Error).message, latencyMs: elapsed() };
     }
-    const ok = status >= 200 && status < 300;
-    // The mesh's own 502/503 say why (no ready replica, connection refused); a function's error body is its business.
-    const why = viaMesh && (status === 502 || status === 503) && detail ? `: ${detail}` : '';
-    return { ok, statusCode: status, latencyMs: elapsed(), ...(ok ? {} : { error: `sink answered ${status}${why}` }) };
+    const r = await post(target, cluster ? url.host : undefined, headers, body, timeoutMs, signal);
+    if ('status' in r) {
+      const ok = r.status >= 200 && r.status < 300;
+      if (cluster) services.reportRequest(url.hostname, elapsed(), r.status, r.status >= 500);
+      return { ok, statusCode: r.status, latencyMs: elapsed(), ...(ok ? {} : { error: `sink answered ${r.status}` }) };
+    }
+    if (cluster && r.connectFailed && attempt === 0) continue;
+    if (cluster) services.reportRequest(url.hostname, elapsed(), 0, true);
+    return { ok: false, error: `POST ${target} failed: ${r.error}`, latencyMs: elapsed() };
+  }
+}
+
+async function deliverHttps(
+  url: URL,
+  headers: Record<string, string>,
+  body: string | Buffer | undefined,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  elapsed: () => number,
+): Promise<DeliveryResult> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.any([timeout, ...(signal ? [signal] : [])]) });
+    await res.arrayBuffer().catch(() => undefined);
+    const ok = res.status >= 200 && res.status < 300;
+    return { ok, statusCode: res.status, latencyMs: elapsed(), ...(ok ? {} : { error: `sink answered ${res.status}` }) };
   } catch (err) {
-    const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
-    const reason =
-      e.name === 'TimeoutError' || timeout.aborted ? `no answer within ${timeoutMs} ms` : e.code && e.code !== 'ABORT_ERR' ? e.code : e.cause?.code ?? e.cause?.message ?? e.message;
-    return { ok: false, error: `POST ${target} failed: ${reason}`, latencyMs: elapsed() };
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const reason = e.name === 'TimeoutError' || timeout.aborted ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    return { ok: false, error: `POST ${url} failed: ${reason}`, latencyMs: elapsed() };
   }
 }

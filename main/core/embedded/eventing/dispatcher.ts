@@ -1,7 +1,8 @@
+import { createTurnBatcher } from './turn-batcher.js';
 import type { ConsumerMessages, JetStreamClient, JsMsg } from 'nats';
 import type { Logger } from '../../model/index.js';
 import type { ServiceRegistry } from '../module.js';
-import { deliver, deliverableEvent } from './delivery.js';
+import { deliver, plainDeliverable } from './delivery.js';
 import type { Inspector } from './inspector.js';
 import { STREAM_NAME } from './naming.js';
 import type { EventTracing } from './tracing.js';
@@ -29,8 +30,6 @@ export interface DispatcherDeps {
   log: Logger;
   /** Makes a `deliver` span per attempt; optional. */
   tracing?: EventTracing;
-  /** The serverless mesh URL, if serverless runs (looked up per delivery: it may start after eventing). */
-  mesh?: () => string | undefined;
 }
 
 /** NAK delay before delivery n+1: initial, doubling, capped (upstream uses a fixed 30s; locally we back off). */
@@ -65,6 +64,9 @@ class Slots {
     }
   }
 }
+
+/** Acks of all dispatchers leave in one write per event-loop turn. */
+const ackBatch = createTurnBatcher();
 
 /** Pulls one durable consumer and POSTs each event to the subscription's sink. */
 export class Dispatcher {
@@ -147,12 +149,11 @@ export class Dispatcher {
     let result;
     let span;
     try {
-      const event = deliverableEvent(m.string());
+      const event = plainDeliverable(m.string());
       eventId = event.id;
       span = this.deps.tracing?.startDelivery(event, { subject: m.subject, subscription: ref, sink, attempt });
       result = await deliver(sink, this.deps.services, event, this.deps.retry.deliveryTimeoutMs, this.abort.signal, {
         ...(span ? { traceHeaders: span.headers } : {}),
-        mesh: this.deps.mesh?.(),
       });
       span?.end(result);
     } catch (err) {
@@ -169,14 +170,14 @@ export class Dispatcher {
     const base = { eventId, subscription: ref, sink, attempt, latencyMs: result.latencyMs, time: new Date().toISOString(), ...(span ? { traceId: span.traceId, spanId: span.spanId } : {}) };
     const extra = { ...(result.statusCode !== undefined ? { statusCode: result.statusCode } : {}), ...(result.error ? { error: result.error } : {}) };
     if (result.ok) {
-      m.ack();
+      ackBatch(() => m.ack());
       this.deps.inspector.recordAttempt({ ...base, ...extra, outcome: 'success' });
     } else if (attempt >= this.deps.retry.maxDeliver) {
       m.term(`gave up after ${attempt} deliveries`);
       this.deps.inspector.recordAttempt({ ...base, ...extra, outcome: 'dead-lettered' });
       this.deps.log.warn('Event dead-lettered', { event: eventId, subscription: `${ref.namespace}/${ref.name}`, attempts: attempt });
     } else {
-      m.nak(retryDelay(attempt, this.deps.retry));
+      ackBatch(() => m.nak(retryDelay(attempt, this.deps.retry)));
       this.deps.inspector.recordAttempt({ ...base, ...extra, outcome: 'retry' });
     }
   }

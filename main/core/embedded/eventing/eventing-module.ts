@@ -68,7 +68,6 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
   let stored = new StoredEvents(1000);
   let log: Logger | undefined;
   const tracing = new EventTracing(opts.tracerProvider);
-  const mesh = (): string | undefined => ctx?.endpoints.get('mesh');
 
   async function publishEvent(event: CloudEvent<unknown>, headers: HeaderBag, via: 'publish' | 'legacy' | 'api' | 'replay', replayOf?: string) {
     const publishDeps = { backend: () => backend, inspector, matching: (subject: string) => controller?.matching(subject) ?? [], tracing };
@@ -102,7 +101,7 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
         const retry = retrySettings();
         const prior = inspector.get(id)?.attempts.filter((a) => a.subscription.name === sub.ref.name && a.subscription.namespace === sub.ref.namespace).length ?? 0;
         const span = tracing.startDelivery(edited, { subject: sub.entries[0]?.subject ?? '', subscription: sub.ref, sink: sub.sink, attempt: prior + 1 });
-        const r = await deliver(sub.sink, ctx!.services, edited, retry.deliveryTimeoutMs, undefined, { ...(span ? { traceHeaders: span.headers } : {}), mesh: mesh() });
+        const r = await deliver(sub.sink, ctx!.services, edited, retry.deliveryTimeoutMs, undefined, span ? { traceHeaders: span.headers } : {});
         span?.end(r);
         const attempt = {
           eventId: id,
@@ -177,7 +176,6 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
           ackWaitMs: opts.ackWaitMs ?? 30_000,
           log,
           tracing,
-          mesh,
         });
         await controller.start();
         const b = backend;

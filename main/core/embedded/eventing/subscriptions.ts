@@ -24,7 +24,6 @@ export interface ControllerDeps {
   ackWaitMs: number;
   log: Logger;
   tracing?: DispatcherDeps['tracing'];
-  mesh?: DispatcherDeps['mesh'];
 }
 
 interface TypeEntry {
@@ -207,7 +206,6 @@ export class SubscriptionController {
       retry: this.d.retry,
       log: this.d.log,
       ...(this.d.tracing ? { tracing: this.d.tracing } : {}),
-      ...(this.d.mesh ? { mesh: this.d.mesh } : {}),
     });
     this.dispatchers.set(e.consumer, disp);
     disp.start();

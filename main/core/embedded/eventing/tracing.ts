@@ -66,7 +66,7 @@ export interface DeliveryInfo {
   attempt: number;
 }
 
-function eventAttributes(event: CloudEvent<unknown>): Attributes {
+function eventAttributes(event: { id: string; type: string; source: string }): Attributes {
   return { 'cloudevents.event_id': event.id, 'cloudevents.event_type': event.type, 'cloudevents.event_source': event.source };
 }
 
@@ -111,7 +111,7 @@ export class EventTracing {
   }
 
   /** Starts the span of one delivery attempt, a child of the event's trace extensions. */
-  startDelivery(event: CloudEvent<unknown>, info: DeliveryInfo): DeliverySpan | undefined {
+  startDelivery(event: { id: string; type: string; source: string }, info: DeliveryInfo): DeliverySpan | undefined {
     if (!this.tracer) return undefined;
     const parent = extractParent(traceHeadersFromExtensions(event as unknown as Record<string, unknown>));
     const span = this.tracer.startSpan(

@@ -52,6 +52,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
   let message: string | undefined;
   let controller: ServerlessController | undefined;
   let mesh: MeshProxy | undefined;
+  let unobserve: (() => void) | undefined;
   let sampler: UsageSampler | undefined;
   let endpoints: Map<string, string> | undefined;
 
@@ -128,6 +129,8 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
           if (svc && metrics && controller?.states.has(`${svc.namespace}/${svc.name}`)) recordRequest(metrics, svc, ms, failed);
         };
         mesh = await startMeshProxy(ctx.services, log, metrics ? { onRequest } : {});
+        // Event deliveries go straight to a replica (no mesh hop) and report here, so they count too.
+        unobserve = metrics ? ctx.services.onRequest(onRequest) : undefined;
         ctx.endpoints.set('mesh', mesh.url);
         endpoints = ctx.endpoints;
         controller = new ServerlessController(
@@ -159,6 +162,8 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
       state = 'Stopping';
       sampler?.stop();
       sampler = undefined;
+      unobserve?.();
+      unobserve = undefined;
       await controller?.stop();
       controller = undefined;
       // Eventing looks the mesh up per delivery; a stale URL would refuse every call to a platform service.

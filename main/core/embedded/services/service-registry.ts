@@ -11,6 +11,7 @@ export function parseServiceHost(hostname: string): { name: string; namespace: s
 export function createServiceRegistry(): ServiceRegistry {
   const services = new Map<string, { endpoints: ServiceEndpoint[]; next: number }>();
   const listeners = new Set<() => void>();
+  const requestListeners = new Set<(hostname: string, ms: number, status: number, failed: boolean) => void>();
   const notify = (): void => {
     for (const l of listeners) {
       try {
@@ -46,6 +47,19 @@ export function createServiceRegistry(): ServiceRegistry {
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    reportRequest(hostname, ms, status, failed) {
+      for (const l of requestListeners) {
+        try {
+          l(hostname, ms, status, failed);
+        } catch {
+          // metrics must never fail a request
+        }
+      }
+    },
+    onRequest(listener) {
+      requestListeners.add(listener);
+      return () => requestListeners.delete(listener);
     },
   };
 }
