@@ -1,3 +1,4 @@
+import { withoutStacks } from './without-stacks.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTP } from 'cloudevents';
@@ -96,10 +97,10 @@ async function handlePublish(h: ProxyHandlers, req: IncomingMessage, res: Server
   if (missing) return text(res, 400, `invalid CloudEvent: ${missing}`);
   let event: CloudEvent<unknown>;
   try {
-    const parsed = HTTP.toEvent({ headers: req.headers, body: body.length ? body.toString('utf8') : undefined });
+    const parsed = withoutStacks(() => HTTP.toEvent({ headers: req.headers, body: body.length ? body.toString('utf8') : undefined }));
     if (Array.isArray(parsed)) return text(res, 400, 'batched CloudEvents are not supported; send one event per request');
     event = parsed as CloudEvent<unknown>;
-    event.validate();
+    withoutStacks(() => event.validate());
   } catch (err) {
     return text(res, 400, invalidEvent(err).message);
   }

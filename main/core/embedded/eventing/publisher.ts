@@ -1,3 +1,4 @@
+import { withoutStacks } from './without-stacks.js';
 import { randomUUID } from 'node:crypto';
 import { CloudEvent, ValidationError } from 'cloudevents';
 import type { Backend } from './backend.js';
@@ -92,7 +93,7 @@ async function store(deps: PublishDeps, event: CloudEvent<unknown>, subject: str
   const trace = span?.extensions ?? traceExtensionsFromHeaders(opts.headers ?? {});
   let stored: CloudEvent<unknown>;
   try {
-    stored = event.cloneWith({ ...trace, type: subject, [ORIGINAL_TYPE_EXTENSION]: originalType });
+    stored = withoutStacks(() => event.cloneWith({ ...trace, type: subject, [ORIGINAL_TYPE_EXTENSION]: originalType }));
   } catch (err) {
     throw invalidEvent(err);
   }
