@@ -10,6 +10,8 @@ import { startHome, waitUntil, writeFunctionFolder } from './lib-daemon.js';
 
 const saves = Number(process.env.BENCH_SAVES ?? 30); // ≥ 30 for reported figures; fewer when profiling
 const clients = Number(process.env.BENCH_CLIENTS ?? 2);
+// Time between one save's new body being served and the next save: a developer saving about once a second.
+const saveIntervalMs = Number(process.env.BENCH_SAVE_INTERVAL_MS ?? 1000);
 const gapMs = Number(process.env.BENCH_GAP_MS ?? 2); // between one loop's requests, so the client does not starve the workers
 const FN = 'reload';
 const handler = (v) => `module.exports = { main: async () => 'v${v}' };\n`;
@@ -79,7 +81,7 @@ try {
     lastRev = rev.number;
     if (rev.outcome === 'ready' && typeof rev.latencyMs === 'number') daemonMs.push(rev.latencyMs);
     else failedSaves.push({ v, outcome: rev.outcome });
-    await new Promise((r) => setTimeout(r, 100)); // let the old worker drain before the next save
+    await new Promise((r) => setTimeout(r, saveIntervalMs));
   }
   stopClients = true;
   await Promise.all(loops);
@@ -100,6 +102,7 @@ try {
       failed_requests: stats.failed,
       requests: stats.requests,
       saves,
+      save_interval_ms: saveIntervalMs,
     }),
   );
 } finally {

@@ -17,10 +17,16 @@ export interface LoadErrorReport {
 }
 
 /** IPC messages a worker sends to its parent. */
-export type WorkerToParentMessage = { type: 'ready'; port: number };
+export type WorkerToParentMessage =
+  | { type: 'ready'; port: number }
+  /** A standby worker has loaded the runtime and listens for `activate`. */
+  | { type: 'standby' };
 
 /** IPC messages a parent sends to a worker. */
-export type ParentToWorkerMessage = { type: 'services'; services: string[] };
+export type ParentToWorkerMessage =
+  | { type: 'services'; services: string[] }
+  /** Starts a standby worker (KYMA_LOCAL_STANDBY=1) with this environment and working directory. */
+  | { type: 'activate'; env: Record<string, string>; cwd?: string };
 
 /** Absolute path of the compiled worker entry (dist/main/core/function-runtime/server.js). */
 export function functionServerEntry(): string {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { readConfig, type RuntimeConfig } from './config.js';
 import { installJsonConsole } from './console-json.js';
-import { LOAD_ERROR_EXIT_CODE, LOAD_ERROR_PREFIX, type WorkerToParentMessage } from './index.js';
+import { LOAD_ERROR_EXIT_CODE, LOAD_ERROR_PREFIX, type ParentToWorkerMessage, type WorkerToParentMessage } from './index.js';
 import { configureGracefulShutdown, configureIpc } from './lifecycle.js';
 import { HandlerLoadError, loadHandler } from './load-handler.js';
 import { installMesh, type MeshHook } from './mesh.js';
@@ -35,12 +35,39 @@ function listen(server: http.Server, config: RuntimeConfig): Promise<number> {
   });
 }
 
+/**
+ * Standby mode (KYMA_LOCAL_STANDBY=1, local addition): everything heavy is loaded, then the worker waits for
+ * `{type:'activate', env, cwd}` from its parent and starts as if it had been spawned with that environment.
+ * This takes Node start-up and module loading off a hot reload's critical path.
+ */
+async function awaitActivation(): Promise<void> {
+  if (process.env.KYMA_LOCAL_STANDBY !== '1' || !process.send) return;
+  // Warm the exporter too: it is loaded lazily only when traces are exported.
+  await import('@opentelemetry/exporter-trace-otlp-http').catch(() => undefined);
+  const msg = await new Promise<ParentToWorkerMessage & { type: 'activate' }>((resolve) => {
+    const onMessage = (m: unknown): void => {
+      const a = m as ParentToWorkerMessage;
+      if (a?.type !== 'activate') return;
+      process.off('message', onMessage);
+      resolve(a);
+    };
+    process.on('message', onMessage);
+    // Only now can an activation be received: IPC messages that arrive before a listener are dropped.
+    const standing: WorkerToParentMessage = { type: 'standby' };
+    process.send?.(standing);
+  });
+  delete process.env.KYMA_LOCAL_STANDBY;
+  Object.assign(process.env, msg.env);
+  if (msg.cwd) process.chdir(msg.cwd);
+}
+
 async function main(): Promise<void> {
+  let mesh: MeshHook | undefined;
+  configureIpc((services) => mesh?.setServices(services));
+  await awaitActivation();
   const config = readConfig();
   if (config.jsonLogs) installJsonConsole();
-  let mesh: MeshHook | undefined;
   if (config.meshAddress) mesh = installMesh(config.meshAddress, config.knownServices);
-  configureIpc((services) => mesh?.setServices(services));
 
   const tracing = await setupTracing(config.functionName, config.namespace, config.traceCollectorEndpoint);
   installOutgoingPropagation();

@@ -1,3 +1,4 @@
+import type { StandbyPool } from './standby-pool.js';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CONFIGMAP, FUNCTION, isRecord, SECRET, type KubeObject, type Logger } from '../../model/index.js';
@@ -16,6 +17,7 @@ export interface ControllerOptions {
   workerEntry?: string;
   preloadPath?: string;
   onWorkerLine?: (line: string, stream: 'stdout' | 'stderr', worker: string) => void;
+  standby?: StandbyPool;
 }
 
 /** The part of a Function that can change what runs; status-only writes (our own) do not change it. */

@@ -67,6 +67,7 @@ export class Deployer {
       ...(this.opts.preloadPath ? { preload: this.opts.preloadPath } : {}),
       log: this.log,
       ...(this.opts.onWorkerLine ? { onLine: this.opts.onWorkerLine } : {}),
+      ...(this.opts.standby ? { standby: this.opts.standby } : {}),
     });
     this.all.add(w);
     w.proc.onStateChange((s) => {

@@ -1,3 +1,4 @@
+import { StandbyPool } from './standby-pool.js';
 import { FUNCTION, isRecord } from '../../model/index.js';
 import type { ComponentState, ComponentStatus } from '../../runtime.js';
 import type { EmbeddedModule, ModuleContext } from '../module.js';
@@ -21,6 +22,8 @@ export interface ServerlessModuleOptions {
   /** The compiled worker-preload.js (default: beside this module in dist/). For tests run from sources. */
   preloadPath?: string;
   onWorkerLine?: (line: string, stream: 'stdout' | 'stderr', worker: string) => void;
+  /** Keep a pre-started worker ready for the next revision (default true); false starts every worker cold. */
+  standby?: boolean;
   /** Where per-function metrics go (requests, errors, latency, replicas, RSS, CPU); none recorded without it. */
   metrics?: MetricRecorder;
   /** How often replicas, RSS and CPU are sampled (default 5 000 ms). */
@@ -53,6 +56,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
   let controller: ServerlessController | undefined;
   let mesh: MeshProxy | undefined;
   let unobserve: (() => void) | undefined;
+  let standby: StandbyPool | undefined;
   let sampler: UsageSampler | undefined;
   let endpoints: Map<string, string> | undefined;
 
@@ -140,6 +144,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
             startTimeoutMs: opts.startTimeoutMs ?? 10_000,
             npmFlags: opts.npmFlags ?? [],
             ...(opts.onWorkerLine ? { onWorkerLine: opts.onWorkerLine } : {}),
+            ...(opts.standby === false ? {} : { standby: (standby = new StandbyPool()) }),
             ...(opts.workerEntry ? { workerEntry: opts.workerEntry } : {}),
             ...(opts.preloadPath ? { preloadPath: opts.preloadPath } : {}),
           },
@@ -166,6 +171,8 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
       unobserve = undefined;
       await controller?.stop();
       controller = undefined;
+      standby?.close();
+      standby = undefined;
       // Eventing looks the mesh up per delivery; a stale URL would refuse every call to a platform service.
       if (endpoints?.get('mesh') === mesh?.url) endpoints?.delete('mesh');
       await mesh?.close();

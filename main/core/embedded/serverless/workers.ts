@@ -7,6 +7,7 @@ import type { ModuleContext } from '../module.js';
 import type { SupervisedProcess } from '../supervisor/index.js';
 import type { EffectiveConfig } from './effective-config.js';
 import type { PathMap } from './materialize.js';
+import type { StandbyPool } from './standby-pool.js';
 
 /** Kyma's in-cluster publisher proxy; used when the eventing module has not published a local one. */
 export const DEFAULT_PUBLISHER_PROXY = 'http://eventing-publisher-proxy.kyma-system.svc.cluster.local/publish';
@@ -47,6 +48,8 @@ export interface WorkerLaunch {
   log: Logger;
   /** Called for every line, tagged, so the daemon can turn them into log records. */
   onLine?: (line: string, stream: 'stdout' | 'stderr', worker: string) => void;
+  /** Pre-started workers to adopt instead of spawning (hot reloads skip Node start-up and runtime loading). */
+  standby?: StandbyPool;
 }
 
 /** Why a worker did not become ready; `load` is set when the runtime reported a handler load error. */
@@ -134,12 +137,24 @@ export async function startWorker(l: WorkerLaunch): Promise<Worker> {
   if (Object.keys(l.pathMap).length > 0) args.push('--import', pathToFileURL(l.preload ?? PRELOAD_PATH).href);
   args.push(l.entry ?? functionServerEntry());
   const readiness = listeningReadiness(`http://127.0.0.1:${port}/healthz`, port);
+  const env = workerEnv(l, port);
+  // The path-map preload reads its map at start-up, so functions with secretMounts always start cold.
+  const pool = Object.keys(l.pathMap).length === 0 ? l.standby : undefined;
+  const standby = pool ? await pool.acquire(args) : undefined;
+  const adopt = standby
+    ? () => {
+        if (standby.send({ type: 'activate', env, cwd: l.revDir })) return standby;
+        standby.kill('SIGKILL');
+        return undefined;
+      }
+    : undefined;
   try {
     const proc = await l.ctx.supervisor.start({
       name,
       command: process.execPath,
       args,
-      env: workerEnv(l, port),
+      env,
+      ...(adopt ? { adopt } : {}),
       cwd: l.revDir,
       ipc: true,
       readiness: { kind: 'custom', check: readiness.check },
@@ -152,6 +167,7 @@ export async function startWorker(l: WorkerLaunch): Promise<Worker> {
         l.onLine?.(line, stream, name);
       },
     });
+    pool?.prime(args);
     return { name, replica: l.replica, port, proc };
   } catch (err) {
     const msg = (err as Error).message;

@@ -2,3 +2,4 @@ export type * from './types.js';
 export { createSupervisor, type SupervisorOptions } from './supervisor.js';
 export { reapOrphans, readChildren, childrenFilePath, type ChildRecord } from './children-file.js';
 export { procStartTime } from './proc.js';
+export { wrapCommand } from './defaults.js';

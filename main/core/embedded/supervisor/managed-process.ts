@@ -144,14 +144,17 @@ export class ManagedProcess implements SupervisedProcess {
     const inc = ++this.incarnation;
     if (this.readyD.settled) this.readyD = deferred();
     this.exitD = deferred();
+    const adopted = inc === 1 ? this.spec.adopt?.() : undefined;
     const { command, args } = wrapCommand(this.spec.command, this.spec.args);
-    const child = spawn(command, args, {
-      cwd: this.spec.cwd,
-      env: { ...process.env, ...this.spec.env },
-      stdio: ['ignore', 'pipe', 'pipe', ...(this.spec.ipc ? (['ipc'] as const) : [])],
-      // Own session: a Ctrl-C on the daemon's terminal reaches the daemon, which stops children in order.
-      detached: true,
-    });
+    const child =
+      adopted ??
+      spawn(command, args, {
+        cwd: this.spec.cwd,
+        env: { ...process.env, ...this.spec.env },
+        stdio: ['ignore', 'pipe', 'pipe', ...(this.spec.ipc ? (['ipc'] as const) : [])],
+        // Own session: a Ctrl-C on the daemon's terminal reaches the daemon, which stops children in order.
+        detached: true,
+      });
     this.child = child;
     this.alive = child.pid !== undefined;
     const out = new LineSplitter((l) => this.line(l, 'stdout'));

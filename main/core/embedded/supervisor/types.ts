@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+
 /** A readiness check run after spawn, repeatedly until it passes or the start timeout expires. */
 export type ReadinessCheck =
   | { kind: 'tcp'; port: number; host?: string }
@@ -31,6 +33,11 @@ export interface ProcessSpec {
   ipc?: boolean;
   /** Each stdout/stderr line, for logs and telemetry. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * For the first incarnation only: take over this already-running child (a pre-started standby, spawned like
+   * the supervisor would: piped stdout/stderr, `ipc` as in this spec) instead of spawning. Restarts spawn as usual.
+   */
+  adopt?: () => ChildProcess | undefined;
 }
 
 export type ProcessState = 'Starting' | 'Ready' | 'Backoff' | 'CrashLoop' | 'Stopping' | 'Stopped' | 'Failed';
