@@ -36,6 +36,28 @@ function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFuncti
   res.status(status).type('text/plain').send(message);
 }
 
+/**
+ * Upstream's four parsers (JSON incl. CloudEvents, text, urlencoded, raw for anything else), run as one
+ * middleware: a request without a body (most GETs) skips them all, and one with a body runs only the parser
+ * its Content-Type selects, instead of passing four router layers per request.
+ */
+function bodyParsers(limit: string, limitMb: number): express.RequestHandler {
+  const json = express.json({ type: ['application/json', 'application/cloudevents+json'], limit, strict: false });
+  const text = express.text({ type: ['text/*'], limit });
+  const urlencoded = express.urlencoded({ limit, extended: true });
+  const raw = express.raw({ limit, type: () => true });
+  return (req, res, next) => {
+    res.locals.limitMb = limitMb;
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      next();
+      return;
+    }
+    const ct = (req.headers['content-type'] ?? '').toLowerCase();
+    const parser = /^application\/(cloudevents\+)?json\b/.test(ct) ? json : ct.startsWith('text/') ? text : ct.startsWith('application/x-www-form-urlencoded') ? urlencoded : raw;
+    parser(req, res, next);
+  };
+}
+
 export function createApp(opts: {
   config: RuntimeConfig;
   tracer: Tracer;
@@ -48,16 +70,9 @@ export function createApp(opts: {
   const app = express();
   app.disable('x-powered-by');
   const limit = `${config.bodyLimitMb}mb`;
-  app.use((_req, res, next) => {
-    res.locals.limitMb = config.bodyLimitMb;
-    next();
-  });
   app.use(metrics.httpMiddleware);
   app.use(serverSpanMiddleware(tracer, opts.exporting ?? true));
-  app.use(express.json({ type: ['application/json', 'application/cloudevents+json'], limit, strict: false }));
-  app.use(express.text({ type: ['text/*'], limit }));
-  app.use(express.urlencoded({ limit, extended: true }));
-  app.use(express.raw({ limit, type: () => true }));
+  app.use(bodyParsers(limit, config.bodyLimitMb));
   app.use(bodyErrors);
 
   app.get('/healthz', (_req, res) => void res.status(200).send('OK'));

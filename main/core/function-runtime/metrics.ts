@@ -44,16 +44,24 @@ export function createMetrics(functionName: string): RuntimeMetrics {
     labelNames: ['method', 'code'],
     registers: [registry],
   });
+  // Label lookups hash the label set on every call; bind each (method, code) series once.
+  const bound = new Map<string, { count: { inc(): void }; seconds: { observe(v: number): void } }>();
   const httpMiddleware = (req: Request, res: Response, next: NextFunction): void => {
     if (req.path === '/metrics') {
       next();
       return;
     }
-    const stop = duration.startTimer();
+    const started = performance.now();
     res.once('finish', () => {
-      const labels = { method: req.method, code: String(res.statusCode) };
-      requests.inc(labels);
-      stop(labels);
+      const key = `${req.method} ${res.statusCode}`;
+      let series = bound.get(key);
+      if (!series) {
+        const labels = { method: req.method, code: String(res.statusCode) };
+        series = { count: requests.labels(labels), seconds: duration.labels(labels) };
+        bound.set(key, series);
+      }
+      series.count.inc();
+      series.seconds.observe((performance.now() - started) / 1000);
     });
     next();
   };
