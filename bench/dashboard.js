@@ -109,6 +109,11 @@ async function main() {
         fetch(`${otlp}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch((err) => console.error(`feed: ${err.message}`));
       }, TICK_MS);
     }
+    const cdp = await context.newCDPSession(page);
+    const heapNow = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
     // Frame deltas are recorded in the page; the first second (stream start, first big batch) is warm-up.
     await page.evaluate(() => {
       const w = window;
@@ -133,12 +138,21 @@ async function main() {
       requestAnimationFrame(loop);
     });
     const start = await page.evaluate(() => ({ shown: window.__klLogStats.shown, t: performance.now() }));
-    await new Promise((r) => setTimeout(r, SECONDS * 1000));
+    // Heap after the first 10 s (buffers full) against the end: a bounded page does not keep growing.
+    const firstPhase = Math.min(10, SECONDS);
+    await new Promise((r) => setTimeout(r, firstPhase * 1000));
+    // The forced GC stalls the page; frames around it measure the probe, not the dashboard.
+    await page.evaluate(() => {
+      window.__klFrames.since = performance.now() + 60_000;
+    });
+    const heap10 = await heapNow();
+    await page.evaluate(() => {
+      window.__klFrames.since = performance.now() + 500;
+    });
+    await new Promise((r) => setTimeout(r, (SECONDS - firstPhase) * 1000));
     if (feeding) clearInterval(feeding);
     const end = await page.evaluate(() => ({ shown: window.__klLogStats.shown, t: performance.now(), frames: window.__klFrames }));
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('HeapProfiler.collectGarbage');
-    const heap = await cdp.send('Runtime.getHeapUsage');
+    const heap = { usedSize: await heapNow() };
     const shownPerS = (end.shown - start.shown) / ((end.t - start.t) / 1000);
     console.error(`feed=${feed} sent=${sent} frames=${end.frames.count} rows in view=${await page.getByTestId('log-count').innerText()}`);
     console.log(
@@ -150,7 +164,9 @@ async function main() {
         long_tasks: end.frames.tasks,
         longest_task_ms: round(end.frames.longestTask, 1),
         longest_frame_ms: round(end.frames.longest, 1),
+        js_heap_mb_10s: round(heap10 / 1024 / 1024, 1),
         js_heap_mb_end: round(heap.usedSize / 1024 / 1024, 1),
+        heap_growth_pct: round(((heap.usedSize - heap10) / heap10) * 100, 1),
         lines_shown_per_s: Math.round(shownPerS),
       }),
     );
