@@ -116,7 +116,22 @@ export class MetricStore {
       while (i < bounds.length && value > bounds[i]!) i++;
       h.counts[i]!++;
     }
-    return view(s, [this.addPoint(s, timeMs)]);
+    return view(s, [this.coalescePoint(s, timeMs)]);
+  }
+
+  /**
+   * Points recorded by the platform (one per request at event rates) are kept at one per second per series:
+   * the latest cumulative value within a second replaces the previous one, so a busy function cannot flood the
+   * store and evict every other series. Gauges, and points ingested over OTLP, keep their own timestamps.
+   */
+  private coalescePoint(s: Series, timeMs: number): MetricPoint {
+    const last = s.points[s.points.length - 1];
+    if (s.kind === 'gauge' || !last || Math.floor(last.timeMs / 1000) !== Math.floor(timeMs / 1000)) return this.addPoint(s, timeMs);
+    last.timeMs = timeMs;
+    last.time = isoTime(timeMs);
+    if (s.kind === 'histogram' && s.hist) last.histogram = { ...s.hist, counts: [...s.hist.counts] };
+    else last.value = s.value;
+    return last;
   }
 
   private addPoint(s: Series, timeMs: number): MetricPoint {

@@ -38,7 +38,10 @@ function Chart({ title, data, lines, unit, empty }: { title: string; data: Array
 
 function FunctionMetrics({ fn, series, details }: { fn: string; series: MetricSeries[]; details?: FunctionDetails | undefined }) {
   const of = (name: string): MetricSeries[] => series.filter((s) => s.name === name);
-  const measured = of('function_calls_total').length > 0 || of('http_requests_total').length > 0;
+  // The platform records function_* series for every function (measured where requests enter it, /proc for
+  // memory); a function's own runtime metrics are the fallback.
+  const platform = of('function_requests_total').length > 0;
+  const measured = platform || of('function_calls_total').length > 0 || of('http_requests_total').length > 0;
   // Without the function's own metrics, its traces (one per call) still give rate, errors and latency.
   const traces = usePoll(
     (s) => (measured ? Promise.resolve({ items: [] as TraceSummary[] }) : api<{ items: TraceSummary[] }>(`/kl/v1/traces?service=${encodeURIComponent(fn)}&since=5m&limit=5000`, { signal: s })),
@@ -46,10 +49,15 @@ function FunctionMetrics({ fn, series, details }: { fn: string; series: MetricSe
     [fn, measured],
   );
   const derived = fromTraces(traces.data?.items ?? []);
-  const calls = measured ? rate(of('function_calls_total').length ? of('function_calls_total') : of('http_requests_total')) : derived.calls;
-  const failures = measured ? rate(of('function_failures_total')) : derived.errors;
-  const lat = measured ? latency(of('function_duration_miliseconds')) : derived.latency;
-  const mem = gaugeSum(of('process_resident_memory_bytes')).map((p) => ({ t: p.t, v: p.v / 1024 / 1024 }));
+  const calls = platform
+    ? rate(of('function_requests_total'))
+    : measured
+      ? rate(of('function_calls_total').length ? of('function_calls_total') : of('http_requests_total'))
+      : derived.calls;
+  const failures = platform ? rate(of('function_errors_total')) : measured ? rate(of('function_failures_total')) : derived.errors;
+  const lat = platform ? latency(of('function_request_duration_ms')) : measured ? latency(of('function_duration_miliseconds')) : derived.latency;
+  const rss = of('function_memory_rss_bytes').length ? of('function_memory_rss_bytes') : of('process_resident_memory_bytes');
+  const mem = gaugeSum(rss).map((p) => ({ t: p.t, v: p.v / 1024 / 1024 }));
   return (
     <Card withBorder>
       <Group justify="space-between" mb="xs">
@@ -70,7 +78,7 @@ function FunctionMetrics({ fn, series, details }: { fn: string; series: MetricSe
           ]}
           unit="ms"
         />
-        <Chart title="Memory (all replicas)" empty="Collected with the function's runtime metrics (process_resident_memory_bytes)." data={mem} lines={[{ key: 'v', color: '#7950f2', name: 'MB' }]} unit="MB" />
+        <Chart title="Memory (all replicas)" empty="Sampled every 5 s from the function's worker processes." data={mem} lines={[{ key: 'v', color: '#7950f2', name: 'MB' }]} unit="MB" />
       </SimpleGrid>
     </Card>
   );
