@@ -1,6 +1,7 @@
 // event.emitCloudEvent: POSTs a structured CloudEvent to PUBLISHER_PROXY_ADDRESS, like upstream's lib/ce.js.
 // Upstream returns axios' promise; this resolves to an axios-shaped { status, statusText, headers, data } and
 // rejects on a non-2xx status with error.response set, so handlers written against upstream keep working.
+import { withoutStacks } from './without-stacks.js';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { CloudEvent, HTTP } from 'cloudevents';
 
@@ -42,8 +43,8 @@ export async function emitCloudEvent(
   }
   const attributes: Record<string, unknown> = { ...(optionalAttributes ?? {}) };
   if (!attributes.datacontenttype) attributes.datacontenttype = dataContentType(data);
-  const event = new CloudEvent({ type, source, data, ...attributes });
-  const message = HTTP.structured(event);
+  const event = withoutStacks(() => new CloudEvent({ type, source, data, ...attributes }));
+  const message = withoutStacks(() => HTTP.structured(event));
 
   // The user may call this after awaits that lost the async context; fall back to the request's context.
   const parent = trace.getSpan(context.active()) ? context.active() : opts.requestCtx;

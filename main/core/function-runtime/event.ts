@@ -1,4 +1,5 @@
 // The `event` and `context` objects a handler receives (upstream lib/ce.js and server.mjs).
+import { withoutStacks } from './without-stacks.js';
 import type { Tracer } from '@opentelemetry/api';
 import { HTTP, type CloudEvent } from 'cloudevents';
 import type { Request, Response } from 'express';
@@ -46,7 +47,7 @@ function isCloudEvent(req: Request): boolean {
 function cloudEventFields(req: Request): Partial<FunctionEvent> {
   let ce: CloudEvent<unknown>;
   try {
-    ce = HTTP.toEvent({ headers: req.headers, body: req.body as unknown }) as CloudEvent<unknown>;
+    ce = withoutStacks(() => HTTP.toEvent({ headers: req.headers, body: req.body as unknown })) as CloudEvent<unknown>;
   } catch (err) {
     throw new InvalidCloudEventError(`Invalid CloudEvent: ${err instanceof Error ? err.message : String(err)}`);
   }
