@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { DaemonClient } from '../../core/daemon/index.js';
+import type { DaemonClient, FunctionDetails, RevisionRecord } from '../../core/daemon/index.js';
 import type { WorkspaceError } from '../../core/workspace/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
@@ -37,6 +37,55 @@ function printEvent(ev: DevEvent): void {
       process.stdout.write(`${time()} ${ev.dir}: folder removed (its function keeps running; delete it with kyma-local delete fn NAME)\n`);
       break;
   }
+}
+
+type Details = FunctionDetails & { revisions: RevisionRecord[] };
+
+async function details(c: DaemonClient, ns: string, name: string): Promise<Details | undefined> {
+  try {
+    return await c.request<Details | undefined>('GET', `/kl/v1/functions/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`, { allow404: true });
+  } catch {
+    return undefined;
+  }
+}
+
+function revisionLine(fn: string, r: RevisionRecord, serving: number | undefined): string {
+  if (r.outcome === 'failed') {
+    const e = r.error;
+    const where = e?.file ? `${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ` : '';
+    const keeps = serving !== undefined && serving !== r.number ? ` — revision ${serving} keeps serving` : '';
+    return `${time()} ${fn}: revision ${r.number} failed: ${where}${(e?.message ?? 'unknown error').split('\n')[0]}${keeps}`;
+  }
+  return `${time()} ${fn}: revision ${r.number} ready${r.latencyMs !== undefined ? ` in ${Math.round(r.latencyMs)} ms` : ''}`;
+}
+
+/**
+ * After a save was applied, waits for the controller's verdict on the new revision (ready with its latency, or
+ * failed with file:line) so the terminal shows the outcome, not just that the folder was read.
+ */
+function followRevisions(c: DaemonClient): (fn: { namespace: string; name: string }) => void {
+  const seen = new Map<string, number>();
+  return (fn) => {
+    const key = `${fn.namespace}/${fn.name}`;
+    const deadline = Date.now() + 60_000;
+    const poll = async (): Promise<void> => {
+      const d = await details(c, fn.namespace, fn.name);
+      const last = seen.get(key) ?? 0;
+      const fresh = (d?.revisions ?? []).filter((r) => r.number > last && r.outcome !== 'pending');
+      for (const r of fresh) process.stdout.write(revisionLine(key, r, d?.currentRevision) + '\n');
+      if (fresh.length > 0) seen.set(key, Math.max(...fresh.map((r) => r.number)));
+      else if (Date.now() < deadline) setTimeout(() => void poll(), 100);
+    };
+    void (async () => {
+      if (!seen.has(key)) {
+        // Revisions that existed before this session are history, not news.
+        const d = await details(c, fn.namespace, fn.name);
+        const before = (d?.revisions ?? []).filter((r) => r.outcome !== 'pending').map((r) => r.number);
+        seen.set(key, before.length ? Math.max(...before) : 0);
+      }
+      await poll();
+    })();
+  };
 }
 
 async function addFolders(c: DaemonClient, dirs: string[]): Promise<DevFolderState[]> {
@@ -83,8 +132,20 @@ export function registerDev(program: Command): void {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      const follow = followRevisions(c);
+      for (const it of items) if (it.function) follow(it.function);
       try {
-        await c.stream('GET', '/kl/v1/dev/stream', undefined, (item) => printEvent(item as DevEvent), abort.signal);
+        await c.stream(
+          'GET',
+          '/kl/v1/dev/stream',
+          undefined,
+          (item) => {
+            const ev = item as DevEvent;
+            printEvent(ev);
+            if (ev.type === 'applied' && ev.outcome !== 'unchanged') follow(ev.function);
+          },
+          abort.signal,
+        );
       } catch (err) {
         if (!abort.signal.aborted) throw err;
       }
