@@ -59,11 +59,4 @@ export function fakeModule(name: ModuleName, made: FakeModule[], failWith?: stri
   };
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive as alive } from '../helpers/cli.js';

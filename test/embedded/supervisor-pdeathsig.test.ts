@@ -1,3 +1,4 @@
+import { isAlive as alive } from '../helpers/cli.js';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -25,14 +26,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 it.runIf(process.platform === 'linux')('children die with the daemon even when it is SIGKILLed', async () => {
   const daemon = spawn(process.execPath, [daemonJs, path.join(dir, 'state')], { stdio: ['ignore', 'pipe', 'inherit'] });

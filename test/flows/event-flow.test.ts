@@ -1,20 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome, waitFor, type TestHome } from '../helpers/cli.js';
+import { createTestHome, waitFor, type TestHome, writeFunction } from '../helpers/cli.js';
 
 interface EventRow {
   id: string;
   type: string;
   source: string;
   subscriptions: Array<{ namespace: string; name: string }>;
-}
-
-async function writeFunction(dir: string, config: string, handler: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'config.yaml'), config);
-  await writeFile(join(dir, 'handler.js'), handler);
-  await writeFile(join(dir, 'package.json'), '{"name":"f","version":"1.0.0"}\n');
 }
 
 describe('an event flow: HTTP → function A → emitCloudEvent → publisher proxy → JetStream → function B', () => {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiToken, createTestHome, statusJson, waitFor, type TestHome } from '../helpers/cli.js';
+import { apiToken, createTestHome, statusJson, waitFor, type TestHome, writeFunction } from '../helpers/cli.js';
 
 interface Span {
   traceId: string;
@@ -23,13 +22,6 @@ interface EventRow {
   traceId?: string;
   data?: { id?: string };
   attempts: Array<{ outcome: string; traceId?: string; spanId?: string }>;
-}
-
-async function writeFunction(dir: string, config: string, handler: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'config.yaml'), config);
-  await writeFile(join(dir, 'handler.js'), handler);
-  await writeFile(join(dir, 'package.json'), '{"name":"f","version":"1.0.0"}\n');
 }
 
 describe('one trace: HTTP → A → emitCloudEvent → publisher proxy → JetStream → dispatcher → B', () => {

@@ -1,5 +1,5 @@
 import { execa, type Result } from 'execa';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -108,4 +108,12 @@ export async function statusJson(home: TestHome): Promise<StatusJson> {
 /** Direct API access with the home's token, for tests that check HTTP-level behaviour. */
 export function apiToken(home: TestHome): string {
   return readFileSync(join(home.dir, 'token'), 'utf8').trim();
+}
+
+/** Writes a function folder in the Kyma CLI format (config.yaml, handler.js, an empty package.json). */
+export async function writeFunction(dir: string, config: string, handler: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'config.yaml'), config);
+  await writeFile(join(dir, 'handler.js'), handler);
+  await writeFile(join(dir, 'package.json'), '{"name":"f","version":"1.0.0"}\n');
 }

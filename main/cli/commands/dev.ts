@@ -1,22 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { DaemonClient, FunctionDetails, RevisionRecord } from '../../core/daemon/index.js';
-import type { WorkspaceError } from '../../core/workspace/index.js';
+import type { DaemonClient, DevEvent, DevFolderState, FunctionDetails, RevisionRecord } from '../../core/daemon/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 import { formatWorkspaceError } from './workspace-cmds.js';
-
-interface DevFolderState {
-  dir: string;
-  function?: { namespace: string; name: string };
-  errors: WorkspaceError[];
-}
-
-type DevEvent =
-  | { type: 'applied'; dir: string; function: { namespace: string; name: string }; outcome: string; savedAt: number }
-  | { type: 'folder-error'; dir: string; errors: WorkspaceError[] }
-  | { type: 'removed'; dir: string }
-  | { type: 'apply-error'; dir: string; message: string };
 
 function time(): string {
   return new Date().toISOString().slice(11, 23);

@@ -2,11 +2,9 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { KubeObject, Logger } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import { discoverFunctionFolders, readFunctionFolder, watchFunctionFolders, type FolderWatcher, type WorkspaceError } from '../workspace/index.js';
+import { discoverFunctionFolders, readFunctionFolder, SAVED_AT_ANNOTATION, watchFunctionFolders, type FolderWatcher, type WorkspaceError } from '../workspace/index.js';
 import { applyToStore } from './apply-store.js';
 
-/** Annotation carrying the time of the save that produced this generation, for save→ready latency. */
-export const SAVED_AT_ANNOTATION = 'kyma-local.io/saved-at';
 
 export interface DevFolderState {
   dir: string;

@@ -6,3 +6,4 @@ export { packageRoot, packageVersion } from './version.js';
 export type { AttemptRecord, EventRecord, EventWithAttempts, InspectorEntry } from '../embedded/index.js';
 export type { RevisionRecord, FunctionDetails } from '../embedded/index.js';
 export type { ProgressEvent, RuntimeStatus, ComponentStatus } from '../runtime.js';
+export type { DevEvent, DevFolderState } from './dev-sessions.js';

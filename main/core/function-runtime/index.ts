@@ -49,3 +49,5 @@ export function parseLoadErrorLine(line: string): LoadErrorReport | undefined {
     return undefined;
   }
 }
+
+export { withoutStacks } from './without-stacks.js';

@@ -1,8 +1,7 @@
 /**
  * Runs `fn` with stack capture off. The cloudevents SDK constructs ValidationError objects eagerly on every
  * parse — even of valid events — and capturing their stacks cost more than the rest of a request. Only the
- * messages of these errors are shown. (The eventing module has the same helper; this module imports nothing
- * from the rest of main/.)
+ * messages of these errors are shown. Eventing's publisher proxy uses it too.
  */
 export function withoutStacks<T>(fn: () => T): T {
   const prev = Error.stackTraceLimit;

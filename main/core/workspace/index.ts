@@ -14,7 +14,7 @@ export { scaffoldFunction, type ScaffoldOptions } from './scaffold.js';
 export { discoverFunctionFolders } from './discover.js';
 export { exportManifests } from './export.js';
 export { watchFunctionFolders, type FolderChange, type FolderWatcher, type WatchOptions } from './watch.js';
-export { FUNCTION_API_VERSION, SOURCE_DIR_ANNOTATION } from './to-function.js';
+export { FUNCTION_API_VERSION, SAVED_AT_ANNOTATION, SOURCE_DIR_ANNOTATION } from './to-function.js';
 export { SUBSCRIPTION_API_VERSION, functionSink } from './to-subscription.js';
 export { APIRULE_API_VERSION, DEFAULT_GATEWAY } from './to-apirule.js';
 export { dns1123LabelProblem, suggestName } from './names.js';

@@ -4,6 +4,8 @@ import type { FunctionConfig } from './types.js';
 export const FUNCTION_API_VERSION = 'serverless.kyma-project.io/v1alpha2';
 /** Where the function came from on disk; dropped by exportManifests so exported YAML stays cluster-clean. */
 export const SOURCE_DIR_ANNOTATION = 'kyma-local.io/source-dir';
+/** When the dev loop saw the save that produced this generation (ms epoch); the start of save→ready latency. */
+export const SAVED_AT_ANNOTATION = 'kyma-local.io/saved-at';
 
 /**
  * config.yaml → Function. `labels` go to metadata.labels only, as hydroform does (it also added

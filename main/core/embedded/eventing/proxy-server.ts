@@ -1,4 +1,4 @@
-import { withoutStacks } from './without-stacks.js';
+import { withoutStacks } from '../../function-runtime/index.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTP } from 'cloudevents';

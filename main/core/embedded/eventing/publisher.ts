@@ -1,4 +1,4 @@
-import { withoutStacks } from './without-stacks.js';
+import { withoutStacks } from '../../function-runtime/index.js';
 import { randomUUID } from 'node:crypto';
 import { CloudEvent, ValidationError } from 'cloudevents';
 import type { Backend } from './backend.js';

@@ -6,8 +6,7 @@ import type { RevisionError } from './types.js';
 import type { Worker } from './workers.js';
 
 /** Annotations the dev loop sets on Functions made from folders. */
-export const SOURCE_DIR_ANNOTATION = 'kyma-local.io/source-dir';
-export const SAVED_AT_ANNOTATION = 'kyma-local.io/saved-at';
+export { SAVED_AT_ANNOTATION, SOURCE_DIR_ANNOTATION } from '../../workspace/index.js';
 
 /** The revision that receives traffic and its workers (the local Deployment's pods). */
 export interface Serving {

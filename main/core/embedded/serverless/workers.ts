@@ -167,7 +167,6 @@ export async function startWorker(l: WorkerLaunch): Promise<Worker> {
         l.onLine?.(line, stream, name);
       },
     });
-    pool?.prime(args);
     return { name, replica: l.replica, port, proc };
   } catch (err) {
     const msg = (err as Error).message;
