@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { KubeObject, Logger } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { discoverFunctionFolders, readFunctionFolder, SAVED_AT_ANNOTATION, watchFunctionFolders, type FolderWatcher, type WorkspaceError } from '../workspace/index.js';
-import { applyToStore } from './apply-store.js';
+import { applyObject } from '../embedded/index.js';
 
 
 export interface DevFolderState {
@@ -123,8 +123,8 @@ export class DevSessions {
     if (state.contentHash === read.contentHash) return;
     const fn: KubeObject = withSavedAt(read.function, savedAt);
     try {
-      const { outcome, object } = await applyToStore(this.store, fn);
-      for (const other of read.others) if (this.wantsKind(other.kind)) await applyToStore(this.store, other);
+      const { outcome, object } = await applyObject(this.store, fn);
+      for (const other of read.others) if (this.wantsKind(other.kind)) await applyObject(this.store, other);
       state.contentHash = read.contentHash;
       state.function = { namespace: object.metadata.namespace ?? 'default', name: object.metadata.name };
       state.lastAppliedAt = new Date().toISOString();

@@ -279,8 +279,8 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
     }
   }
 
-  apply(obj: KubeObject): Promise<KubeObject> {
-    return applyObject(this.opts.store, obj);
+  async apply(obj: KubeObject): Promise<KubeObject> {
+    return (await applyObject(this.opts.store, obj)).object;
   }
 
   delete(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<void> {

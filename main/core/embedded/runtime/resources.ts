@@ -13,23 +13,29 @@ function namespaceOf(type: ResourceType, obj: Pick<KubeObject, 'metadata'>): str
   return type.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
 }
 
+export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+
 /**
  * `kubectl apply` semantics on the store: create when absent, otherwise update. A resourceVersion in the
- * object is kept, so a stale one is a 409 Conflict; without one the update is unconditional.
+ * object is kept, so a stale one is a 409 Conflict; without one the update is unconditional. The outcome says
+ * what happened, as kubectl prints it.
  */
-export async function applyObject(store: Store, obj: KubeObject): Promise<KubeObject> {
+export async function applyObject(store: Store, obj: KubeObject): Promise<{ outcome: ApplyOutcome; object: KubeObject }> {
   const type = typeOf(obj);
   const namespace = namespaceOf(type, obj);
   const target: KubeObject = { ...obj, metadata: { ...obj.metadata, ...(namespace ? { namespace } : {}) } };
-  if (!store.find(type, namespace, obj.metadata.name)) {
+  let existing = store.find(type, namespace, obj.metadata.name);
+  if (!existing) {
     try {
-      return await store.create(target);
+      return { outcome: 'created', object: await store.create(target) };
     } catch (err) {
       // Created concurrently by someone else: fall through to update.
       if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
+      existing = store.find(type, namespace, obj.metadata.name);
     }
   }
-  return store.update(target);
+  const object = await store.update(target);
+  return { outcome: object.metadata.resourceVersion === existing?.metadata.resourceVersion ? 'unchanged' : 'configured', object };
 }
 
 export async function deleteObject(store: Store, obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<void> {
