@@ -3,27 +3,9 @@ import type { Command } from 'commander';
 import { client } from '../context.js';
 import { CliError } from '../cli-error.js';
 import { table } from '../output.js';
+import type { LogEntry, TraceSummary } from '../../core/daemon/index.js';
 
-// The daemon's JSON answers (see main/core/telemetry); declared here because the CLI reaches the daemon only over HTTP.
-interface LogLine {
-  time: string;
-  level: string;
-  body: string;
-  traceId?: string;
-  source: { service: string; function?: string; namespace?: string; replica?: string; revision?: string };
-}
-
-interface TraceSummaryLine {
-  traceId: string;
-  rootName: string;
-  rootService: string;
-  startTime: string;
-  durationMs: number;
-  spanCount: number;
-  error: boolean;
-  services: string[];
-}
-
+// The waterfall needs only this much of the daemon's TraceDetail (tests build traces of this shape).
 export interface WaterfallSpan {
   spanId: string;
   parentSpanId?: string;
@@ -89,7 +71,7 @@ export function renderWaterfall(trace: WaterfallTrace, width: number): string {
   return lines.join('\n');
 }
 
-function logLine(l: LogLine): string {
+function logLine(l: LogEntry): string {
   const who = [l.source.function ?? l.source.service, l.source.replica].filter(Boolean).join('/');
   return `${l.time.slice(11, 23)} ${l.level.toUpperCase().padEnd(5)} ${who}  ${l.body}`;
 }
@@ -115,8 +97,8 @@ async function logsCommand(fn: string | undefined, opts: LogsOpts): Promise<void
   if (opts.since) q.set('since', opts.since);
   if (opts.grep) q.set('q', opts.grep);
   if (opts.level) q.set('level', opts.level);
-  const { items } = await c.request<{ items: LogLine[] }>('GET', `/kl/v1/logs?${q}`);
-  const print = (l: LogLine): void => void process.stdout.write((opts.output === 'json' ? JSON.stringify(l) : logLine(l)) + '\n');
+  const { items } = await c.request<{ items: LogEntry[] }>('GET', `/kl/v1/logs?${q}`);
+  const print = (l: LogEntry): void => void process.stdout.write((opts.output === 'json' ? JSON.stringify(l) : logLine(l)) + '\n');
   items.forEach(print);
   if (!opts.follow) {
     if (items.length === 0) process.stderr.write(`No log records${fn ? ` for ${fn}` : ''} — call a function, or widen --since/--level\n`);
@@ -125,7 +107,7 @@ async function logsCommand(fn: string | undefined, opts: LogsOpts): Promise<void
   const minLevel = opts.level ? LEVELS.indexOf(opts.level) : 0;
   const grep = opts.grep?.toLowerCase();
   await c.stream('GET', '/kl/v1/telemetry/stream?kinds=logs', undefined, (item) => {
-    const l = item as LogLine;
+    const l = item as LogEntry;
     if (fn && (l.source.function ?? l.source.service) !== fn) return;
     if (opts.namespace && l.source.namespace !== opts.namespace) return;
     if (LEVELS.indexOf(l.level) < minLevel) return;
@@ -168,7 +150,7 @@ export function registerTelemetry(program: Command): void {
       if (opts.status) q.set('status', opts.status);
       if (opts.since) q.set('since', opts.since);
       for (const a of opts.attr ?? []) q.append('attr', a);
-      const { items } = await c.request<{ items: TraceSummaryLine[] }>('GET', `/kl/v1/traces?${q}`);
+      const { items } = await c.request<{ items: TraceSummary[] }>('GET', `/kl/v1/traces?${q}`);
       if (opts.output === 'json') {
         process.stdout.write(JSON.stringify(items, null, 2) + '\n');
         return;

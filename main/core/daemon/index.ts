@@ -7,3 +7,4 @@ export type { AttemptRecord, EventRecord, EventWithAttempts, InspectorEntry } fr
 export type { RevisionRecord, FunctionDetails } from '../embedded/index.js';
 export type { ProgressEvent, RuntimeStatus, ComponentStatus } from '../runtime.js';
 export type { DevEvent, DevFolderState } from './dev-sessions.js';
+export type { LogEntry, TraceSummary, TraceDetail } from '../telemetry/index.js';
