@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Daemon, ensureDaemon, type DaemonClient } from '../../core/daemon/index.js';
+import { Daemon, daemonPortFromEnv, ensureDaemon, type DaemonClient } from '../../core/daemon/index.js';
 import type { ProgressEvent, RuntimeStatus } from '../../core/daemon/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
@@ -68,7 +68,12 @@ export function registerUp(program: Command): void {
 
 async function runForeground(profile: string | undefined): Promise<void> {
   process.env.KYMA_LOCAL_FOREGROUND = '1';
-  const port = process.env.KYMA_LOCAL_DAEMON_PORT ? Number(process.env.KYMA_LOCAL_DAEMON_PORT) : 7327;
+  let port: number;
+  try {
+    port = daemonPortFromEnv();
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
   const daemon = new Daemon({ stateDir: stateDir(), port, echoLogs: false });
   await daemon.start();
   const stop = (): void => {

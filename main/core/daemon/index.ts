@@ -8,3 +8,4 @@ export type { RevisionRecord, FunctionDetails } from '../embedded/index.js';
 export type { ProgressEvent, RuntimeStatus, ComponentStatus } from '../runtime.js';
 export type { DevEvent, DevFolderState } from './dev-sessions.js';
 export type { LogEntry, TraceSummary, TraceDetail } from '../telemetry/index.js';
+export { daemonPortFromEnv, DEFAULT_DAEMON_PORT } from './daemon-port.js';

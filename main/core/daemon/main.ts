@@ -1,27 +1,24 @@
 import { Daemon } from './daemon.js';
 import { resolveStateDir } from './state-dir.js';
 import { startCpuProfile } from './cpu-profile.js';
+import { daemonPortFromEnv } from './daemon-port.js';
 
 /**
  * The daemon process entry point (`node dist/main/core/daemon/main.js`), started by `kyma-local up` in the
  * background or in the foreground with `--foreground`.
  */
-const DEFAULT_PORT = 7327;
-
-function portFromEnv(): number {
-  const raw = process.env.KYMA_LOCAL_DAEMON_PORT;
-  if (raw === undefined || raw === '') return DEFAULT_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`KYMA_LOCAL_DAEMON_PORT=${raw} is not a port number (0-65535; 0 = any free port)`);
+function portOrExit(): number {
+  try {
+    return daemonPortFromEnv();
+  } catch (err) {
+    console.error((err as Error).message);
     process.exit(2);
   }
-  return port;
 }
 
 async function main(): Promise<void> {
   const stopProfile = await startCpuProfile(process.env.KYMA_LOCAL_CPU_PROFILE);
-  const daemon = new Daemon({ stateDir: resolveStateDir(), port: portFromEnv(), echoLogs: process.env.KYMA_LOCAL_FOREGROUND === '1' });
+  const daemon = new Daemon({ stateDir: resolveStateDir(), port: portOrExit(), echoLogs: process.env.KYMA_LOCAL_FOREGROUND === '1' });
   let exiting = false;
   const stop = (signal: string): void => {
     if (exiting) return;
