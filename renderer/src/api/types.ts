@@ -45,13 +45,8 @@ export interface KubeList {
   items: KubeObject[];
 }
 
-export interface WorkspaceError {
-  file?: string;
-  line?: number;
-  column?: number;
-  field?: string;
-  message: string;
-}
+import type { WorkspaceError } from '../../../main/core/workspace/types.js';
+export type { WorkspaceError };
 
 export interface DevFolderState {
   dir: string;
