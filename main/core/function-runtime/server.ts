@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { createExpressServer } from './express-server.js';
 import { readConfig, type RuntimeConfig } from './config.js';
 import { installJsonConsole } from './console-json.js';
 import { LOAD_ERROR_EXIT_CODE, LOAD_ERROR_PREFIX, type ParentToWorkerMessage, type WorkerToParentMessage } from './index.js';
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
   console.log(`user code loaded in ${Number(process.hrtime.bigint() - started) / 1e6}ms`);
 
   const app = createApp({ config, tracer: tracing.tracer, exporting: tracing.exporting, metrics, userFunction });
-  const server = http.createServer(app);
+  const server = createExpressServer(app);
   configureGracefulShutdown({ server, drainMs: config.drainMs, beforeExit: tracing.shutdown });
   const port = await listen(server, config);
   console.log(`Function ${config.functionName || '(unnamed)'} listening on ${config.host}:${port}`);
