@@ -4,11 +4,11 @@
 // The sink records, per phase, each event id once and (arrival − data.t); GET on it returns the stats.
 // Phases: throughput (BENCH_EVENTS events, BENCH_PUBLISHERS concurrent publishers), latency at a moderate
 // open-loop rate (BENCH_MODERATE_RATE/s), and a steady 500 events/s. lost = accepted (2xx) but never delivered.
-import http from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AckPolicy, connect, StorageType } from 'nats';
-import { percentile, round } from './lib-proc.js';
+import { Pool } from 'undici';
+import { cpuDelta, cpuTree, percentile, round } from './lib-proc.js';
 import { startHome, waitUntil, writeFunctionFolder } from './lib-daemon.js';
 
 const total = Number(process.env.BENCH_EVENTS ?? 6000);
@@ -61,29 +61,27 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
 
-  const agent = new http.Agent({ keepAlive: true, maxSockets: publishers });
+  // undici as the load client: node:http's client costs about twice as much CPU per request, and on two cores
+  // the client's CPU is taken from the system under test.
+  const pool = new Pool(publishUrl.origin, { connections: publishers });
   let seq = 0;
-  const publish = (phase) =>
-    new Promise((resolve) => {
-      const i = seq++;
-      const body = JSON.stringify({ t: now(), p: phase, i });
-      const req = http.request(
-        {
-          host: publishUrl.hostname,
-          port: publishUrl.port,
-          path: publishUrl.pathname,
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': 'bench.event.v1', 'ce-source': 'bench', 'ce-id': `b-${i}` },
+  const publish = (phase) => {
+    const i = seq++;
+    return pool
+      .request({
+        method: 'POST',
+        path: publishUrl.pathname,
+        headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': 'bench.event.v1', 'ce-source': 'bench', 'ce-id': `b-${i}` },
+        body: JSON.stringify({ t: now(), p: phase, i }),
+      })
+      .then(
+        async (res) => {
+          await res.body.dump();
+          return res.statusCode >= 200 && res.statusCode < 300;
         },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode >= 200 && res.statusCode < 300));
-        },
+        () => false,
       );
-      req.on('error', () => resolve(false));
-      req.end(body);
-    });
+  };
   const accepted = {};
   const rejected = {};
   const count = (phase, ok) => (ok ? (accepted[phase] = (accepted[phase] ?? 0) + 1) : (rejected[phase] = (rejected[phase] ?? 0) + 1));
@@ -122,11 +120,18 @@ try {
   await closedLoop('warm', 300, 16);
   const warm = await settle('warm');
 
+  const cpu0 = [cpuTree(home.pid), process.cpuUsage()];
   const t0 = now();
   await closedLoop('tput', total, publishers);
   const publishMs = now() - t0;
+  const cpuMid = cpuTree(home.pid);
+  const midN = ((await stats()).tput ?? { n: 0 }).n;
   const tput = await settle('tput');
+  if (process.env.BENCH_CPU_SPLIT) console.error(`publishing: ${midN} delivered meanwhile, CPU ms ${JSON.stringify(cpuDelta(cpu0[0], cpuMid, 1))}; draining ${tput.n - midN} in ${Math.round(tput.last - t0 - publishMs)} ms, CPU ms ${JSON.stringify(cpuDelta(cpuMid, cpuTree(home.pid), 1))}`);
   const eventsPerS = tput.n / ((tput.last - t0) / 1000);
+  const own = process.cpuUsage(cpu0[1]);
+  const cpuPerEvent = { ...cpuDelta(cpu0[0], cpuTree(home.pid), tput.n), 'bench client': round((own.user + own.system) / 1000 / tput.n, 3) };
+  console.error(`throughput phase, CPU ms per event: ${JSON.stringify(cpuPerEvent)}`);
   console.error(`throughput: ${accepted.tput ?? 0} accepted (${rejected.tput ?? 0} rejected) in ${Math.round(publishMs)} ms publishing (${Math.round(((accepted.tput ?? 0) * 1000) / publishMs)}/s accepted); ${tput.n} delivered by +${Math.round(tput.last - t0)} ms; dup ${tput.dup}`);
 
   await openLoop('moderate', moderateRate, 3);
@@ -134,7 +139,7 @@ try {
   await openLoop('r500', 500, steadySec);
   const r500 = await settle('r500');
   console.error(`moderate ${moderateRate}/s: p50 ${round(percentile(mod.lat, 50), 2)} p99 ${round(percentile(mod.lat, 99), 2)} ms; 500/s: p50 ${round(percentile(r500.lat, 50), 2)} p99 ${round(percentile(r500.lat, 99), 2)} max ${round(Math.max(...r500.lat), 1)} ms`);
-  agent.destroy();
+  await pool.close();
 
   console.error('raw JetStream phase…');
   // Raw JetStream, same server and message count: publish with `publishers` in flight, consume + ack each.

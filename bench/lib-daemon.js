@@ -51,6 +51,7 @@ export async function startHome(name, modules) {
     const info = JSON.parse(readFileSync(join(dir, 'daemon.json'), 'utf8'));
     const token = readFileSync(join(dir, 'token'), 'utf8').trim();
     home.url = info.url;
+    home.pid = info.pid;
     home.api = async (path, init = {}) => {
       const res = await fetch(`${info.url}${path}`, {
         ...init,

@@ -1,5 +1,5 @@
 // Shared helpers for benchmarks: percentiles, RSS of a pid, running the CLI.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync, execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,3 +37,36 @@ export function cli(args, env) {
 }
 
 export const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** CPU ms (user + system) used so far by `rootPid` and each of its descendants, keyed "pid name". */
+export function cpuTree(rootPid) {
+  const procs = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const f = stat.slice(close + 2).split(' ');
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      const name = cmd.some((a) => a.includes('function-runtime')) ? 'worker' : cmd.some((a) => a.includes('nats-server')) ? 'nats-server' : cmd.some((a) => /daemon/.test(a)) ? 'daemon' : stat.slice(stat.indexOf('(') + 1, close);
+      procs.set(Number(d), { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / TICKS, name });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const out = {};
+  const walk = (pid) => {
+    const p = procs.get(pid);
+    if (!p) return;
+    out[`${pid} ${p.name}`] = p.ms;
+    for (const [c, q] of procs) if (q.ppid === pid) walk(c);
+  };
+  walk(rootPid);
+  return out;
+}
+
+/** The difference of two cpuTree snapshots, in CPU ms per `per` units (e.g. per event). */
+export function cpuDelta(before, after, per = 1) {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, round((v - (before[k] ?? 0)) / per, 3)]).filter(([, v]) => v > 0));
+}
+const TICKS = 100; // USER_HZ on Linux
