@@ -1,11 +1,14 @@
 // Eventing end to end: HTTP POST /publish (binary CloudEvents) → publisher proxy → JetStream → dispatcher →
 // a real function sink (deployed with `kyma-local dev`, Subscription declared in config.yaml), beside raw
-// JetStream publish+consume with the `nats` client against the same nats-server in the same run.
+// JetStream publish+consume with the `nats` client against the same nats-server in the same run, and the floor:
+// the same HTTP → JetStream → HTTP path with bare Node.js mechanics only (eventing-floor.js, floor_per_s).
 // The sink records, per phase, each event id once and (arrival − data.t); GET on it returns the stats.
 // Phases: throughput (BENCH_EVENTS events, BENCH_PUBLISHERS concurrent publishers), latency at a moderate
 // open-loop rate (BENCH_MODERATE_RATE/s), and a steady 500 events/s. lost = accepted (2xx) but never delivered.
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AckPolicy, connect, StorageType } from 'nats';
 import { Pool } from 'undici';
 import { cpuDelta, cpuTree, percentile, round } from './lib-proc.js';
@@ -39,6 +42,40 @@ const SUB = `subscriptions:
     types:
       - bench.event.v1
 `;
+
+/** Starts a bench/eventing-floor.js child in `role`; resolves with its port once it listens. */
+function floorChild(role, env) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('eventing-floor.js', import.meta.url)), role], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  floorChildren.push(child);
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(JSON.parse(String(d)).ready));
+    child.once('exit', (code) => reject(new Error(`eventing-floor.js ${role} exited with ${code}`)));
+  });
+}
+const floorChildren = [];
+
+/** The floor pipeline with the same client, event count and concurrency as the throughput phase. */
+async function floorRun(natsUrl, n, inFlight) {
+  const sinkPort = await floorChild('sink', {});
+  const proxyPort = await floorChild('proxy', { FLOOR_NATS: natsUrl, FLOOR_SINK: `http://127.0.0.1:${sinkPort}/`, FLOOR_MAX_IN_FLIGHT: String(inFlight) });
+  const pool = new Pool(`http://127.0.0.1:${proxyPort}`, { connections: publishers });
+  const sinkStats = async () => JSON.parse(await (await fetch(`http://127.0.0.1:${sinkPort}/`)).text());
+  const t0 = now();
+  let left = n;
+  let accepted = 0;
+  await Promise.all(Array.from({ length: publishers }, async () => {
+    while (left-- > 0) {
+      const res = await pool.request({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ t: now(), p: 'floor', i: left }) });
+      await res.body.dump();
+      if (res.statusCode < 300) accepted++;
+    }
+  }));
+  await pool.close();
+  let s = await sinkStats();
+  for (const deadline = Date.now() + 30_000; s.n < accepted && Date.now() < deadline; s = await sinkStats()) await new Promise((r) => setTimeout(r, 100));
+  for (const c of floorChildren) c.kill('SIGKILL');
+  return { n: s.n, perS: s.n / ((s.last - t0) / 1000) };
+}
 
 const home = await startHome('eventing', ['serverless', 'eventing']);
 let nc;
@@ -127,7 +164,7 @@ try {
   const cpuMid = cpuTree(home.pid);
   const midN = ((await stats()).tput ?? { n: 0 }).n;
   const tput = await settle('tput');
-  if (process.env.BENCH_CPU_SPLIT) console.error(`publishing: ${midN} delivered meanwhile, CPU ms ${JSON.stringify(cpuDelta(cpu0[0], cpuMid, 1))}; draining ${tput.n - midN} in ${Math.round(tput.last - t0 - publishMs)} ms, CPU ms ${JSON.stringify(cpuDelta(cpuMid, cpuTree(home.pid), 1))}`);
+  if (process.env.BENCH_CPU_SPLIT) console.error(`monotonic µs at publish end: ${process.hrtime.bigint() / 1000n}; publishing: ${midN} delivered meanwhile, CPU ms ${JSON.stringify(cpuDelta(cpu0[0], cpuMid, 1))}; draining ${tput.n - midN} in ${Math.round(tput.last - t0 - publishMs)} ms, CPU ms ${JSON.stringify(cpuDelta(cpuMid, cpuTree(home.pid), 1))}`);
   const eventsPerS = tput.n / ((tput.last - t0) / 1000);
   const own = process.cpuUsage(cpu0[1]);
   const cpuPerEvent = { ...cpuDelta(cpu0[0], cpuTree(home.pid), tput.n), 'bench client': round((own.user + own.system) / 1000 / tput.n, 3) };
@@ -169,6 +206,10 @@ try {
   const rawPerS = got / ((rawLast - rawStart) / 1000);
   console.error(`raw JetStream: ${got}/${total} consumed in ${Math.round(rawLast - rawStart)} ms`);
 
+  console.error('floor phase (bare Node HTTP → JetStream → HTTP, bench/eventing-floor.js)…');
+  const floor = await floorRun(natsUrl, total, Number(maxInFlight ?? 10));
+  console.error(`floor: ${floor.n}/${total} delivered at ${Math.round(floor.perS)}/s`);
+
   const delivered = { warm, tput, moderate: mod, r500 };
   const lost = Object.entries(delivered).reduce((sum, [p, s]) => sum + Math.max(0, (accepted[p] ?? 0) - s.n), 0);
   console.log(
@@ -177,6 +218,7 @@ try {
       events_per_s: Math.round(eventsPerS),
       raw_js_per_s: Math.round(rawPerS),
       ratio: round(eventsPerS / rawPerS, 2),
+      floor_per_s: Math.round(floor.perS),
       p50_ms: round(percentile(mod.lat, 50), 2),
       p99_ms_at_500: round(percentile(r500.lat, 99), 2),
       lost,
@@ -185,6 +227,7 @@ try {
     }),
   );
 } finally {
+  for (const c of floorChildren) if (c.exitCode === null) c.kill('SIGKILL');
   await Promise.race([nc?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
   await home.cleanup();
 }

@@ -4,7 +4,7 @@
 import type { AttributeValue, Attributes, HrTime, TracerProvider } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BasicTracerProvider, ParentBasedSampler, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { OtlpTraceRequest, Telemetry } from '../telemetry/index.js';
 
 export const EVENTING_SERVICE = 'kyma-local-eventing';
@@ -90,14 +90,15 @@ export interface PlatformTracing {
 }
 
 /**
- * A tracer provider for one platform component (service.name = `serviceName`). Spans are ingested as each ends
- * (SimpleSpanProcessor): ingest is an in-memory insert, cheaper than batching timers.
+ * A tracer provider for one platform component (service.name = `serviceName`). Finished spans are ingested in
+ * batches every 50 ms: ingesting each as it ended (SimpleSpanProcessor) cost an export round per span, a
+ * tenth of eventing's CPU at event rates, and 50 ms is not noticeable in a live trace view.
  */
 export function createPlatformTracing(telemetry: Pick<Telemetry, 'ingestSpans'>, serviceName = EVENTING_SERVICE): PlatformTracing {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName, 'service.namespace': 'kyma-local' }),
     sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
-    spanProcessors: [new SimpleSpanProcessor(new TelemetrySpanExporter(telemetry))],
+    spanProcessors: [new BatchSpanProcessor(new TelemetrySpanExporter(telemetry), { scheduledDelayMillis: 50, maxExportBatchSize: 1024, maxQueueSize: 16384 })],
   });
   return { provider, shutdown: () => provider.shutdown() };
 }

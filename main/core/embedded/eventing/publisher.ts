@@ -1,4 +1,3 @@
-import { withoutStacks } from '../../function-runtime/index.js';
 import { randomUUID } from 'node:crypto';
 import { CloudEvent, ValidationError } from 'cloudevents';
 import type { Backend } from './backend.js';
@@ -30,7 +29,7 @@ export interface StoreOptions {
 }
 
 /** The extension attributes of a CloudEvent (everything that is not a core attribute). */
-export function extensionsOf(ev: CloudEvent<unknown>): Record<string, string> {
+export function extensionsOf(ev: CloudEvent<unknown> | Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(ev)) {
     if (!CORE_ATTRIBUTES.has(k) && v !== undefined && v !== null && typeof v !== 'function') out[k] = String(v);
@@ -91,19 +90,17 @@ async function store(deps: PublishDeps, event: CloudEvent<unknown>, subject: str
   if (!backend) throw new EventingError(502, 'no connection to NATS JetStream server (eventing is not started)');
   // The publish span's context replaces the caller's, so deliveries hang under the publish.
   const trace = span?.extensions ?? traceExtensionsFromHeaders(opts.headers ?? {});
-  let stored: CloudEvent<unknown>;
-  try {
-    stored = withoutStacks(() => event.cloneWith({ ...trace, type: subject, [ORIGINAL_TYPE_EXTENSION]: originalType }));
-  } catch (err) {
-    throw invalidEvent(err);
-  }
-  const payload = Buffer.from(JSON.stringify(stored.toJSON()));
+  // The event was validated when it was parsed; what is added here (the subject as type, the original type and
+  // the trace context as extensions with fixed, valid names) cannot make it invalid, so it is not validated again
+  // (a second CloudEvent construction was a tenth of the publisher's cost).
+  const stored: Record<string, unknown> = { ...event.toJSON(), ...trace, type: subject, [ORIGINAL_TYPE_EXTENSION]: originalType };
+  const payload = Buffer.from(JSON.stringify(stored));
   await backend.publish(subject, payload, {
-    'content-type': stored.datacontenttype ?? 'application/json',
-    'ce-specversion': stored.specversion,
-    'ce-type': stored.type,
-    'ce-source': stored.source,
-    'ce-id': stored.id,
+    'content-type': event.datacontenttype ?? 'application/json',
+    'ce-specversion': event.specversion,
+    'ce-type': subject,
+    'ce-source': event.source,
+    'ce-id': event.id,
   });
   const extensions = extensionsOf(stored);
   delete extensions[ORIGINAL_TYPE_EXTENSION];
