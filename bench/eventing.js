@@ -5,6 +5,8 @@
 // The sink records, per phase, each event id once and (arrival − data.t); GET on it returns the stats.
 // Phases: throughput (BENCH_EVENTS events, BENCH_PUBLISHERS concurrent publishers), latency at a moderate
 // open-loop rate (BENCH_MODERATE_RATE/s), and a steady 500 events/s. lost = accepted (2xx) but never delivered.
+// stderr shows the throughput phase's CPU per event per process; BENCH_CPU_SPLIT=1 splits it into the time
+// publishers were sending and the drain after.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -161,10 +163,9 @@ try {
   const t0 = now();
   await closedLoop('tput', total, publishers);
   const publishMs = now() - t0;
-  const cpuMid = cpuTree(home.pid);
-  const midN = ((await stats()).tput ?? { n: 0 }).n;
+  const split = process.env.BENCH_CPU_SPLIT ? { cpu: cpuTree(home.pid), n: ((await stats()).tput ?? { n: 0 }).n } : undefined;
   const tput = await settle('tput');
-  if (process.env.BENCH_CPU_SPLIT) console.error(`monotonic µs at publish end: ${process.hrtime.bigint() / 1000n}; publishing: ${midN} delivered meanwhile, CPU ms ${JSON.stringify(cpuDelta(cpu0[0], cpuMid, 1))}; draining ${tput.n - midN} in ${Math.round(tput.last - t0 - publishMs)} ms, CPU ms ${JSON.stringify(cpuDelta(cpuMid, cpuTree(home.pid), 1))}`);
+  if (split) console.error(`publishing: ${split.n} delivered meanwhile, CPU ms ${JSON.stringify(cpuDelta(cpu0[0], split.cpu))}; draining ${tput.n - split.n} in ${Math.round(tput.last - t0 - publishMs)} ms, CPU ms ${JSON.stringify(cpuDelta(split.cpu, cpuTree(home.pid)))}`);
   const eventsPerS = tput.n / ((tput.last - t0) / 1000);
   const own = process.cpuUsage(cpu0[1]);
   const cpuPerEvent = { ...cpuDelta(cpu0[0], cpuTree(home.pid), tput.n), 'bench client': round((own.user + own.system) / 1000 / tput.n, 3) };
