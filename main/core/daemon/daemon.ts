@@ -5,6 +5,7 @@ import { RESOURCE_TYPES, type Logger } from '../model/index.js';
 import { createFileStore, type FileStore } from '../store/index.js';
 import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/index.js';
 import type { ProgressListener, RuntimeStatus } from '../runtime.js';
+import type { DaemonStatusReport } from './api-types.js';
 import type { Profile } from '../profiles/index.js';
 import { createEmbeddedRuntime, reapOrphans, type EmbeddedRuntime } from '../embedded/index.js';
 import { createKubeApi, type KubeApi } from './kube-api/index.js';
@@ -34,11 +35,6 @@ export interface DaemonOptions {
   port: number;
   /** Also print log records to stderr (foreground mode). */
   echoLogs?: boolean;
-}
-
-export interface DaemonStatusReport {
-  daemon: { pid: number; version: string; url: string; stateDir: string; startedAt: string; logFile: string };
-  cluster: RuntimeStatus;
 }
 
 /** The composition root: one per user; owns the store, the runtime and the HTTP API. */

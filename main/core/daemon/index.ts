@@ -1,4 +1,5 @@
-export { Daemon, type DaemonOptions, type DaemonStatusReport } from './daemon.js';
+export { Daemon, type DaemonOptions } from './daemon.js';
+export type { DaemonStatusReport } from './api-types.js';
 export { DaemonClient, DaemonNotRunningError, DaemonRequestError, connectDaemon, ensureDaemon, findDaemon, daemonEntry, type RequestOptions } from './client.js';
 export { resolveStateDir, statePaths, ensureStateDir, type StatePaths } from './state-dir.js';
 export { readDaemonInfo, isProcessAlive, type DaemonInfo } from './daemon-info.js';

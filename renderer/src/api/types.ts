@@ -5,12 +5,8 @@ export type { FunctionDetails, RevisionRecord, RevisionError, WorkerInfo } from 
 export type { SpanView, TraceSummary, TraceDetail } from '../../../main/core/telemetry/span-model.js';
 export type { LogEntry, LogLevelName } from '../../../main/core/telemetry/log-store.js';
 export type { MetricSeries, MetricPoint, HistogramValue } from '../../../main/core/telemetry/metric-store.js';
+export type { DaemonStatusReport as StatusReport } from '../../../main/core/daemon/api-types.js';
 import type { RuntimeStatus } from '../../../main/core/runtime.js';
-
-export interface StatusReport {
-  daemon: { pid: number; version: string; url: string; stateDir: string; startedAt: string; logFile: string };
-  cluster: RuntimeStatus;
-}
 
 export interface ProfileSummary {
   name: string;
@@ -48,6 +44,10 @@ export interface KubeList {
 import type { WorkspaceError } from '../../../main/core/workspace/types.js';
 export type { WorkspaceError };
 
+/**
+ * The daemon's DevFolderState (main/core/daemon/dev-sessions.ts), repeated: that module imports workspace and
+ * embedded code that does not compile under the DOM lib, so it cannot be imported here even for its types.
+ */
 export interface DevFolderState {
   dir: string;
   root: string;
