@@ -109,6 +109,9 @@ export function sourceOf(attrs: FlatAttrs | undefined): LogSource {
   return src;
 }
 
+/** How far back a late log record may be sorted in; see LogStore.push. */
+const MAX_REORDER = 256;
+
 export class LogStore {
   private records: StoredLog[] = [];
   private head = 0;
@@ -160,8 +163,19 @@ export class LogStore {
     return { result: { accepted: added.length, rejected: 0 }, added };
   }
 
+  /**
+   * Keeps records in time order when they arrive slightly out of it (exporters send concurrent requests, so two
+   * records logged 1 ms apart can arrive swapped): a late record moves back past at most MAX_REORDER newer ones.
+   * Older stragglers (an import of old data) are simply appended.
+   */
   private push(rec: StoredLog): void {
-    this.records.push(rec);
+    const end = this.records.length;
+    const limit = Math.max(this.head, end - MAX_REORDER);
+    let at = end;
+    while (at > limit && this.records[at - 1]!.timeMs > rec.timeMs) at--;
+    const tooLate = at === limit && limit > this.head && this.records[limit - 1]!.timeMs > rec.timeMs;
+    if (at === end || tooLate) this.records.push(rec);
+    else this.records.splice(at, 0, rec);
     this.bytes += recordBytes(rec);
   }
 

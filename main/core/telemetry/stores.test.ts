@@ -106,6 +106,18 @@ describe('log store', () => {
     expect(t.queryLogs({ since: T0 + 2, until: T0 + 2 }).map((l) => l.body)).toEqual(['tick']);
     expect(t.queryLogs({ limit: 1 }).map((l) => l.body)).toEqual(['slow']);
   });
+
+  it('sorts records that arrive slightly out of time order into place, and appends old stragglers', () => {
+    const t = createTelemetry({ retention: { maxLogRecords: 1000 } });
+    const resource = { function: 'orders' };
+    t.recordLog({ time: T0 + 2, level: 'info', body: 'second', resource });
+    t.recordLog({ time: T0 + 1, level: 'info', body: 'first', resource });
+    t.recordLog({ time: T0 + 3, level: 'info', body: 'third', resource });
+    expect(t.queryLogs({}).map((l) => l.body)).toEqual(['first', 'second', 'third']);
+    for (let i = 0; i < 300; i++) t.recordLog({ time: T0 + 10 + i, level: 'info', body: `n${i}`, resource });
+    t.recordLog({ time: T0, level: 'info', body: 'straggler', resource });
+    expect(t.queryLogs({ limit: 1 }).map((l) => l.body)).toEqual(['straggler']);
+  });
 });
 
 describe('metric store', () => {
