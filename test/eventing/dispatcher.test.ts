@@ -45,7 +45,9 @@ describe('dispatcher', () => {
     expect(ev.attempts[0]!.error).toContain('503');
     expect(live.filter((e) => e.kind === 'event').map((e) => e.id)).toEqual([id]);
     expect(live.filter((e) => e.kind === 'attempt')).toHaveLength(3);
-    expect(mod.api.queryEvents({ outcome: 'delivered', subscription: { namespace: 'default', name: 'flaky' } }).map((e) => e.id)).toEqual([id]);
+    const [listed] = mod.api.queryEvents({ outcome: 'delivered', subscription: { namespace: 'default', name: 'flaky' } });
+    expect(listed?.id).toBe(id);
+    expect(listed?.deliveries).toEqual([{ subscription: { namespace: 'default', name: 'flaky' }, state: 'delivered', attempts: 3, statusCode: 200, latencyMs: ev.attempts[2]!.latencyMs }]);
   });
 
   it('dead-letters after maxDeliver attempts', async () => {
@@ -59,7 +61,7 @@ describe('dispatcher', () => {
     }, 'dead-letter');
     expect(ev.attempts.map((a) => a.outcome)).toEqual(['retry', 'retry', 'dead-lettered']);
     expect(ev.attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
-    expect(mod.api.queryEvents({ outcome: 'dead-lettered' }).map((e) => e.id)).toContain(id);
+    expect(mod.api.queryEvents({ outcome: 'dead-lettered' }).find((e) => e.id === id)?.deliveries).toMatchObject([{ state: 'dead-lettered', attempts: 3, statusCode: 500 }]);
     expect(mod.api.queryEvents({ outcome: 'delivered', type: 'broken.happened.v1' })).toEqual([]);
     // No further delivery after dead-lettering.
     const count = sink.requests.length;

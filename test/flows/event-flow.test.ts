@@ -42,6 +42,9 @@ describe('an event flow: HTTP → function A → emitCloudEvent → publisher pr
     const events = JSON.parse(String((await home.cli(['events', '--type', 'order.created.v1', '-o', 'json'])).stdout)) as EventRow[];
     const ev = events.find((e) => e.source === 'shop');
     expect(ev?.subscriptions).toEqual([{ namespace: 'default', name: 'mailer-orders' }]);
+    const listed = String((await home.cli(['events', '--type', 'order.created.v1'])).stdout);
+    expect(listed).toMatch(/SUBSCRIPTIONS\s+DELIVERY/);
+    expect(listed).toMatch(new RegExp(`${ev!.id}.*default/mailer-orders\\s+delivered 200 \\d+ ms`));
     const detail = String((await home.cli(['event', ev!.id])).stdout);
     expect(detail).toMatch(/default\/mailer-orders attempt 1: success \(200/);
   });

@@ -1,12 +1,23 @@
 import type { Command } from 'commander';
-import type { AttemptRecord, EventRecord, EventWithAttempts, InspectorEntry } from '../../core/daemon/index.js';
+import type { AttemptRecord, DeliverySummary, EventSummary, EventWithAttempts, InspectorEntry } from '../../core/daemon/index.js';
 import { client } from '../context.js';
 import { parseDataArg } from '../json-arg.js';
 import { table } from '../output.js';
 
-function eventRow(e: EventRecord): Array<string | undefined> {
-  const subs = e.subscriptions.map((s) => `${s.namespace}/${s.name}`).join(',');
-  return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, subs || '(no subscription)'];
+/** "delivered 200 12 ms", "failed ×3 500", "dead-lettered ×5", "pending". */
+function deliveryText(d: DeliverySummary): string {
+  const parts: string[] = [d.state];
+  if (d.attempts > 1) parts.push(`×${d.attempts}`);
+  if (d.statusCode !== undefined) parts.push(String(d.statusCode));
+  else if (d.attempts > 0) parts.push('no answer');
+  if (d.state === 'delivered' && d.latencyMs !== undefined) parts.push(`${Math.round(d.latencyMs)} ms`);
+  return parts.join(' ');
+}
+
+function eventRow(e: EventSummary): Array<string | undefined> {
+  const name = (d: DeliverySummary): string => `${d.subscription.namespace}/${d.subscription.name}`;
+  if (e.deliveries.length === 0) return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, '(no subscription)', ''];
+  return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, e.deliveries.map(name).join(', '), e.deliveries.map(deliveryText).join(', ')];
 }
 
 function attemptLine(a: AttemptRecord): string {
@@ -33,10 +44,10 @@ export function registerEvents(program: Command): void {
       if (opts.subscription) q.set('subscription', opts.subscription);
       if (opts.failed) q.set('outcome', 'failed');
       q.set('limit', opts.limit);
-      const { items } = await c.request<{ items: EventRecord[] }>('GET', `/kl/v1/events?${q}`);
+      const { items } = await c.request<{ items: EventSummary[] }>('GET', `/kl/v1/events?${q}`);
       let shown = items;
       if (opts.failed) {
-        const dead = await c.request<{ items: EventRecord[] }>('GET', `/kl/v1/events?${new URLSearchParams({ ...Object.fromEntries(q), outcome: 'dead-lettered' })}`);
+        const dead = await c.request<{ items: EventSummary[] }>('GET', `/kl/v1/events?${new URLSearchParams({ ...Object.fromEntries(q), outcome: 'dead-lettered' })}`);
         shown = [...items, ...dead.items.filter((d) => !items.some((i) => i.id === d.id))];
       }
       if (opts.output === 'json') {
@@ -44,7 +55,7 @@ export function registerEvents(program: Command): void {
       } else if (shown.length === 0 && !opts.follow) {
         process.stderr.write('No events yet — publish one with `kyma-local publish --type order.created.v1 --source myapp --data \'{"id":1}\'`\n');
       } else if (shown.length > 0) {
-        process.stdout.write(table(['TIME', 'ID', 'TYPE', 'SOURCE', 'SUBSCRIPTIONS'], [...shown].reverse().map(eventRow)) + '\n');
+        process.stdout.write(table(['TIME', 'ID', 'TYPE', 'SOURCE', 'SUBSCRIPTIONS', 'DELIVERY'], [...shown].reverse().map(eventRow)) + '\n');
       }
       if (!opts.follow) return;
       await c.stream('GET', '/kl/v1/events/stream', undefined, (item) => {

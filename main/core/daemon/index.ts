@@ -4,7 +4,7 @@ export { DaemonClient, DaemonNotRunningError, DaemonRequestError, connectDaemon,
 export { resolveStateDir, statePaths, ensureStateDir, type StatePaths } from './state-dir.js';
 export { readDaemonInfo, isProcessAlive, type DaemonInfo } from './daemon-info.js';
 export { packageRoot, packageVersion } from './version.js';
-export type { AttemptRecord, EventRecord, EventWithAttempts, InspectorEntry } from '../embedded/index.js';
+export type { AttemptRecord, DeliverySummary, EventRecord, EventSummary, EventWithAttempts, InspectorEntry } from '../embedded/index.js';
 export type { RevisionRecord, FunctionDetails } from '../embedded/index.js';
 export type { ProgressEvent, RuntimeStatus, ComponentStatus } from '../runtime.js';
 export type { DevEvent, DevFolderState } from './dev-sessions.js';

@@ -2,7 +2,9 @@ import type {
   AttemptRecord,
   EventOutcome,
   EventQuery,
+  DeliverySummary,
   EventRecord,
+  EventSummary,
   EventWithAttempts,
   InspectorEntry,
   SubscriptionRef,
@@ -16,7 +18,7 @@ export const MAX_DATA_CHARS = 16 * 1024;
 export interface Inspector {
   recordEvent(ev: EventRecord): void;
   recordAttempt(a: AttemptRecord): void;
-  query(q?: EventQuery): EventRecord[];
+  query(q?: EventQuery): EventSummary[];
   get(id: string): EventWithAttempts | undefined;
   subscribe(listener: (e: InspectorEntry) => void): () => void;
 }
@@ -40,23 +42,30 @@ function toMs(v: string | number): number {
   return typeof v === 'number' ? v : Date.parse(v);
 }
 
-type SubState = Exclude<EventOutcome, never>;
-
-function subStates(e: EventWithAttempts, only?: SubscriptionRef): SubState[] {
+/** Per subscription the event matched or was delivered to (restricted to `only`), from its last attempt. */
+function deliveriesOf(e: EventWithAttempts, only?: SubscriptionRef): DeliverySummary[] {
   const subs = new Map<string, SubscriptionRef>();
   for (const s of e.subscriptions) subs.set(`${s.namespace}/${s.name}`, s);
   for (const a of e.attempts) subs.set(`${a.subscription.namespace}/${a.subscription.name}`, a.subscription);
-  const states: SubState[] = [];
+  const out: DeliverySummary[] = [];
   for (const s of subs.values()) {
     if (only && !sameSub(s, only)) continue;
     let last: AttemptRecord | undefined;
-    for (const a of e.attempts) if (sameSub(a.subscription, s)) last = a;
-    if (!last) states.push('pending');
-    else if (last.outcome === 'success') states.push('delivered');
-    else if (last.outcome === 'dead-lettered') states.push('dead-lettered');
-    else states.push('failed');
+    let attempts = 0;
+    for (const a of e.attempts) {
+      if (!sameSub(a.subscription, s)) continue;
+      last = a;
+      attempts++;
+    }
+    const state: EventOutcome = !last ? 'pending' : last.outcome === 'success' ? 'delivered' : last.outcome === 'dead-lettered' ? 'dead-lettered' : 'failed';
+    out.push({ subscription: s, state, attempts, ...(last?.statusCode !== undefined ? { statusCode: last.statusCode } : {}), ...(last ? { latencyMs: last.latencyMs } : {}) });
   }
-  if (subs.size === 0 && !only) states.push('pending');
+  return out;
+}
+
+function subStates(e: EventWithAttempts, only?: SubscriptionRef): EventOutcome[] {
+  const states = deliveriesOf(e, only).map((d) => d.state);
+  if (states.length === 0 && !only) states.push('pending');
   return states;
 }
 
@@ -100,7 +109,7 @@ export function createInspector(maxEvents: number): Inspector {
     query(q = {}) {
       const since = q.since !== undefined ? toMs(q.since) : undefined;
       const until = q.until !== undefined ? toMs(q.until) : undefined;
-      const out: EventRecord[] = [];
+      const out: EventSummary[] = [];
       const all = [...events.values()].reverse();
       for (const e of all) {
         if (q.type !== undefined && e.type !== q.type) continue;
@@ -115,7 +124,7 @@ export function createInspector(maxEvents: number): Inspector {
         }
         if (q.outcome && !subStates(e, q.subscription).includes(q.outcome)) continue;
         const { attempts: _attempts, ...rec } = e;
-        out.push(rec);
+        out.push({ ...rec, deliveries: deliveriesOf(e) });
         if (out.length >= (q.limit ?? 100)) break;
       }
       return out;

@@ -60,6 +60,22 @@ export interface EventWithAttempts extends EventRecord {
   attempts: AttemptRecord[];
 }
 
+/** Where an event stands with one subscription, from its last attempt (see EventOutcome). */
+export interface DeliverySummary {
+  subscription: SubscriptionRef;
+  state: EventOutcome;
+  /** Attempts so far. */
+  attempts: number;
+  /** The last attempt's HTTP status and latency, when there was one. */
+  statusCode?: number;
+  latencyMs?: number;
+}
+
+/** An event as listed: its record and where each of its deliveries stands. */
+export interface EventSummary extends EventRecord {
+  deliveries: DeliverySummary[];
+}
+
 /**
  * Outcome filter, evaluated per (event, subscription) from the last attempt: `delivered` = last attempt succeeded,
  * `failed` = last attempt failed and will be retried, `dead-lettered` = given up after maxDeliver, `pending` = an
@@ -132,7 +148,7 @@ export interface ReplayResult {
  * event, 404 unknown event/subscription, 502/504/507 backend) and a message saying what to fix.
  */
 export interface EventingApi {
-  queryEvents(q?: EventQuery): EventRecord[];
+  queryEvents(q?: EventQuery): EventSummary[];
   getEvent(id: string): EventWithAttempts | undefined;
   /** Live stream of new events and attempts. Returns the unsubscribe function. */
   subscribe(listener: (entry: InspectorEntry) => void): () => void;
