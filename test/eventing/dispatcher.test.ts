@@ -69,6 +69,17 @@ describe('dispatcher', () => {
     expect(sink.requests.length).toBe(count);
   });
 
+  it('frees the slot of a dead-lettered event at once, so the next event is not held up until the ack wait', async () => {
+    const sink = await startSink((r) => (r.body.includes('poison') ? 500 : 200));
+    sinks.push(sink);
+    await subscribe('strict', 'strict.happened.v1', sink.port, { maxInFlightMessages: '1' });
+    const poison = await mod.api.publish({ type: 'strict.happened.v1', source: 'shop', data: 'poison' });
+    const good = await mod.api.publish({ type: 'strict.happened.v1', source: 'shop', data: 'fine' });
+    await waitFor(() => mod.api.getEvent(poison.id)?.attempts.some((a) => a.outcome === 'dead-lettered'), 'the poison event to be dead-lettered');
+    // The module's ack wait is 5 s: a termination the server did not take would hold the only slot that long.
+    await waitFor(() => mod.api.getEvent(good.id)?.attempts.some((a) => a.outcome === 'success'), 'the next event to be delivered', 2_500);
+  });
+
   it('never has more than maxInFlightMessages deliveries outstanding', async () => {
     let open = 0;
     let peak = 0;

@@ -65,7 +65,11 @@ class Slots {
   }
 }
 
-/** Acks of all dispatchers leave in one write per event-loop turn. */
+/**
+ * Acks of all dispatchers leave in one write per event-loop turn.
+ * Terminations carry no reason: nats-server before 2.10 does not recognise "+TERM <reason>", so the message
+ * would stay pending and hold one of the consumer's maxInFlightMessages slots until its ack wait ran out.
+ */
 const ackBatch = createTurnBatcher();
 
 /** Pulls one durable consumer and POSTs each event to the subscription's sink. */
@@ -159,7 +163,7 @@ export class Dispatcher {
     } catch (err) {
       // An unparsable message can never be delivered: drop it instead of retrying forever.
       this.deps.log.error('Dropping a malformed event from JetStream', { consumer: this.target.consumer, error: String(err) });
-      m.term('malformed event');
+      m.term();
       return;
     }
     if (this.stopped && !result.ok) {
@@ -173,7 +177,7 @@ export class Dispatcher {
       ackBatch(() => m.ack());
       this.deps.inspector.recordAttempt({ ...base, ...extra, outcome: 'success' });
     } else if (attempt >= this.deps.retry.maxDeliver) {
-      m.term(`gave up after ${attempt} deliveries`);
+      m.term();
       this.deps.inspector.recordAttempt({ ...base, ...extra, outcome: 'dead-lettered' });
       this.deps.log.warn('Event dead-lettered', { event: eventId, subscription: `${ref.namespace}/${ref.name}`, attempts: attempt });
     } else {
