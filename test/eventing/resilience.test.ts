@@ -97,6 +97,14 @@ describe('eventing resilience', () => {
     await second.start(env.ctx);
     await waitFor(() => ids.every((id) => received.has(id)), 'all events delivered after the module restart', 30_000);
     expect(received.size).toBeGreaterThanOrEqual(20);
+    // The new inspector never saw them published; it shows them from JetStream, with their deliveries.
+    const listed = await waitFor(() => {
+      const l = second.api.queryEvents({ source: 'loadgen', outcome: 'delivered' });
+      return l.length >= 20 ? l : undefined;
+    }, 'the recovered events in the inspector');
+    expect(new Set(listed.map((e) => e.id))).toEqual(new Set(ids));
+    expect(listed[0]).toMatchObject({ via: 'recovered', type: 'load.tick.v1', subject: 'kyma.loadgen.load.tick.v1', deliveries: [{ subscription: { name: 'resume' }, state: 'delivered' }] });
+    expect(listed.map((e) => (e.data as { i: number }).i).sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
   });
 
   it('answers 507 when the stream is full (discard new)', async () => {

@@ -5,6 +5,7 @@ import type { ServiceRegistry } from '../module.js';
 import { deliver, plainDeliverable } from './delivery.js';
 import type { Inspector } from './inspector.js';
 import { STREAM_NAME } from './naming.js';
+import { recoveredEventRecord } from './publisher.js';
 import type { EventTracing } from './tracing.js';
 import type { SubscriptionRef } from './types.js';
 
@@ -155,6 +156,10 @@ export class Dispatcher {
     try {
       const event = plainDeliverable(m.string());
       eventId = event.id;
+      // Stored before this inspector started (a daemon restart): record it from JetStream, or its deliveries would
+      // show nowhere. A newer unknown event is one whose publish is still being recorded; it is left to the publisher.
+      const storedAtMs = m.info.timestampNanos / 1e6;
+      if (storedAtMs < this.deps.inspector.startedAt && !this.deps.inspector.has(eventId)) this.deps.inspector.recordEvent(recoveredEventRecord(event, m.subject, storedAtMs));
       span = this.deps.tracing?.startDelivery(event, { subject: m.subject, subscription: ref, sink, attempt });
       result = await deliver(sink, this.deps.services, event, this.deps.retry.deliveryTimeoutMs, this.abort.signal, {
         ...(span ? { traceHeaders: span.headers } : {}),

@@ -18,6 +18,9 @@ export const MAX_DATA_CHARS = 16 * 1024;
 export interface Inspector {
   recordEvent(ev: EventRecord): void;
   recordAttempt(a: AttemptRecord): void;
+  has(id: string): boolean;
+  /** When this inspector started recording (epoch ms): events stored in JetStream before then are unknown to it. */
+  readonly startedAt: number;
   query(q?: EventQuery): EventSummary[];
   get(id: string): EventWithAttempts | undefined;
   subscribe(listener: (e: InspectorEntry) => void): () => void;
@@ -106,6 +109,8 @@ export function createInspector(maxEvents: number): Inspector {
       }
       emit({ kind: 'attempt', ...a });
     },
+    has: (id) => events.has(id),
+    startedAt: Date.now(),
     query(q = {}) {
       const since = q.since !== undefined ? toMs(q.since) : undefined;
       const until = q.until !== undefined ? toMs(q.until) : undefined;

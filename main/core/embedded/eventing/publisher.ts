@@ -126,6 +126,30 @@ async function store(deps: PublishDeps, event: CloudEvent<unknown>, subject: str
   return { id: event.id, subject };
 }
 
+/** The inspector's record of an event it did not see published (see EventRecord.via), from the stored event. */
+export function recoveredEventRecord(stored: Record<string, unknown> & { id: string; type: string; source: string }, subject: string, storedAtMs: number): EventRecord {
+  const publishedAt = new Date(storedAtMs).toISOString();
+  const extensions = extensionsOf(stored);
+  delete extensions[ORIGINAL_TYPE_EXTENSION];
+  const { data, truncated } = truncateData(typeof stored.data_base64 === 'string' ? Buffer.from(stored.data_base64, 'base64') : stored.data);
+  return {
+    id: stored.id,
+    type: stored.type,
+    source: stored.source,
+    subject,
+    time: typeof stored.time === 'string' ? stored.time : publishedAt,
+    publishedAt,
+    ...(typeof stored.datacontenttype === 'string' ? { datacontenttype: stored.datacontenttype } : {}),
+    ...(data !== undefined ? { data } : {}),
+    ...(truncated ? { dataTruncated: true } : {}),
+    extensions,
+    headers: {},
+    ...(traceIdOf(extensions) ? { traceId: traceIdOf(extensions)! } : {}),
+    via: 'recovered',
+    subscriptions: [],
+  };
+}
+
 export function newEventId(): string {
   return randomUUID();
 }

@@ -28,8 +28,11 @@ export interface EventRecord {
   headers: Record<string, string>;
   /** W3C trace id (from traceparent) or B3 trace id, if any. */
   traceId?: string;
-  /** How the event came in. */
-  via: 'publish' | 'legacy' | 'api' | 'replay';
+  /**
+   * How the event came in. `recovered`: published before the daemon restarted (the inspector lives in memory) and
+   * delivered after; what the inspector shows of it comes from the event stored in JetStream.
+   */
+  via: 'publish' | 'legacy' | 'api' | 'replay' | 'recovered';
   /** For replays: the id of the event that was replayed. */
   replayOf?: string;
   /** Subscriptions whose filter matched when the event was published (those that should receive it). */
