@@ -16,7 +16,7 @@ function deliveryText(d: DeliverySummary): string {
 
 function eventRow(e: EventSummary): Array<string | undefined> {
   const name = (d: DeliverySummary): string => `${d.subscription.namespace}/${d.subscription.name}`;
-  if (e.deliveries.length === 0) return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, '(no subscription)', ''];
+  if (e.deliveries.length === 0) return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, '', 'no subscriber'];
   return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, e.deliveries.map(name).join(', '), e.deliveries.map(deliveryText).join(', ')];
 }
 
