@@ -45,6 +45,8 @@ describe('an event flow: HTTP → function A → emitCloudEvent → publisher pr
     const listed = String((await home.cli(['events', '--type', 'order.created.v1'])).stdout);
     expect(listed).toMatch(/SUBSCRIPTIONS\s+DELIVERY/);
     expect(listed).toMatch(new RegExp(`${ev!.id}.*default/mailer-orders\\s+delivered 200 \\d+ ms`));
+    const ignored = String((await home.cli(['publish', '--type', 'order.ignored.v1', '--source', 'shop', '--data', '{}'])).stdout).split(' ')[1]!;
+    expect(String((await home.cli(['events', '--type', 'order.ignored.v1'])).stdout)).toMatch(new RegExp(`${ignored}.*<none>\\s+no subscriber`));
     const detail = String((await home.cli(['event', ev!.id])).stdout);
     expect(detail).toMatch(/default\/mailer-orders attempt 1: success \(200/);
   });
