@@ -6,6 +6,7 @@ export type { SpanView, TraceSummary, TraceDetail } from '../../../main/core/tel
 export type { LogEntry, LogLevelName } from '../../../main/core/telemetry/log-store.js';
 export type { MetricSeries, MetricPoint, HistogramValue } from '../../../main/core/telemetry/metric-store.js';
 export type { DaemonStatusReport as StatusReport } from '../../../main/core/daemon/api-types.js';
+import type { ObjectMeta } from '../../../main/core/model/object.js';
 import type { RuntimeStatus } from '../../../main/core/runtime.js';
 
 export interface ProfileSummary {
@@ -15,21 +16,10 @@ export interface ProfileSummary {
   source: string;
 }
 
-export interface KubeMeta {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  resourceVersion?: string;
-  generation?: number;
-  uid?: string;
-  creationTimestamp?: string;
-}
-
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: KubeMeta;
+  metadata: ObjectMeta;
   spec?: Record<string, unknown>;
   status?: Record<string, unknown> & { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> };
   data?: Record<string, string>;
