@@ -1,4 +1,4 @@
-import type { YAMLMap } from 'yaml';
+import { isSeq, type YAMLMap } from 'yaml';
 import { dns1123SubdomainProblem } from './names.js';
 import type { AccessStrategyConfig, ApiRuleConfig, ApiRuleRuleConfig } from './types.js';
 import { childField, type NodeChecker } from './yaml-nodes.js';
@@ -9,17 +9,11 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'CO
 
 /** `apiRules[]` in the Kyma CLI (hydroform) shape; converted to APIRule v2 by apirule.ts. */
 export function parseApiRules(c: NodeChecker, root: YAMLMap): ApiRuleConfig[] {
-  const node = c.get(root, 'apiRules');
-  if (node === undefined || node === null) return [];
-  const seq = c.seq(node, 'apiRules');
-  if (!seq) return [];
   const out: ApiRuleConfig[] = [];
-  seq.items.forEach((item, i) => {
-    const field = childField('apiRules', i);
-    const m = c.map(item, field);
-    const rule = m && parseApiRule(c, m, field);
+  for (const { m, field } of c.mapList(root, 'apiRules', '') ?? []) {
+    const rule = parseApiRule(c, m, field);
     if (rule) out.push(rule);
-  });
+  }
   return out;
 }
 
@@ -61,14 +55,11 @@ function parseRules(c: NodeChecker, m: YAMLMap, field: string): ApiRuleRuleConfi
     c.fail(node ?? m, rf, `${field} needs rules, e.g. \`rules: [{path: /*, methods: [GET], accessStrategies: [{handler: no_auth}]}]\``);
     return undefined;
   }
-  const seq = c.seq(node, rf);
-  if (!seq) return undefined;
-  if (seq.items.length === 0) c.fail(seq, rf, `${rf} is empty: add at least one rule`);
+  const items = c.mapList(m, 'rules', field);
+  if (!items) return undefined;
+  if (isSeq(node) && node.items.length === 0) c.fail(node, rf, `${rf} is empty: add at least one rule`);
   const out: ApiRuleRuleConfig[] = [];
-  seq.items.forEach((item, i) => {
-    const f = childField(rf, i);
-    const r = c.map(item, f);
-    if (!r) return;
+  for (const { m: r, field: f } of items) {
     c.checkKeys(r, f, ['path', 'methods', 'accessStrategies']);
     const path = c.string(r, 'path', f);
     const methods = c.stringList(r, 'methods', f);
@@ -77,33 +68,26 @@ function parseRules(c: NodeChecker, m: YAMLMap, field: string): ApiRuleRuleConfi
     });
     const strategies = parseStrategies(c, r, f);
     out.push({ ...(path !== undefined ? { path } : {}), ...(methods ? { methods } : {}), accessStrategies: strategies });
-  });
+  }
   return out;
 }
 
 function parseStrategies(c: NodeChecker, r: YAMLMap, parent: string): AccessStrategyConfig[] {
   const field = childField(parent, 'accessStrategies');
-  const node = c.get(r, 'accessStrategies');
-  if (node === undefined || node === null) return [];
-  const seq = c.seq(node, field);
-  if (!seq) return [];
   const out: AccessStrategyConfig[] = [];
-  seq.items.forEach((item, i) => {
-    const f = childField(field, i);
-    const s = c.map(item, f);
-    if (!s) return;
+  for (const { m: s, field: f } of c.mapList(r, 'accessStrategies', parent) ?? []) {
     c.checkKeys(s, f, ['handler', 'config']);
     const handler = c.string(s, 'handler', f, { required: `one of ${HANDLERS.join(', ')}` });
-    if (handler === undefined) return;
+    if (handler === undefined) continue;
     if (!HANDLERS.includes(handler)) {
       const why = handler === 'oauth2_introspection' ? 'APIRule v2 has no token introspection; use jwt' : `use one of ${HANDLERS.join(', ')}`;
       c.fail(c.get(s, 'handler'), childField(f, 'handler'), `unsupported access strategy handler "${handler}": ${why}`);
-      return;
+      continue;
     }
     out.push(parseStrategyConfig(c, s, f, handler));
-  });
+  }
   const kinds = new Set(out.map((s) => (s.handler === 'jwt' ? 'jwt' : 'noAuth')));
-  if (kinds.size > 1) c.fail(seq, field, `${field} mixes jwt with no-auth handlers; APIRule v2 allows one kind per rule: split into two rules`);
+  if (kinds.size > 1) c.fail(c.get(r, 'accessStrategies'), field, `${field} mixes jwt with no-auth handlers; APIRule v2 allows one kind per rule: split into two rules`);
   return out;
 }
 

@@ -10,22 +10,17 @@ export const FORBIDDEN_ENV_NAMES: readonly string[] = MODEL_FORBIDDEN_ENV_NAMES;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 export function parseEnv(c: NodeChecker, root: YAMLMap): EnvVarConfig[] | undefined {
-  const node = c.get(root, 'env');
-  if (node === undefined || node === null) return undefined;
-  const seq = c.seq(node, 'env');
-  if (!seq) return undefined;
+  const items = c.mapList(root, 'env', '');
+  if (!items) return undefined;
   const out: EnvVarConfig[] = [];
   const seen = new Set<string>();
-  seq.items.forEach((item, i) => {
-    const field = childField('env', i);
-    const m = c.map(item, field);
-    if (!m) return;
+  for (const { m, field } of items) {
     const env = parseEnvEntry(c, m, field);
-    if (!env) return;
+    if (!env) continue;
     if (seen.has(env.name)) c.fail(c.get(m, 'name'), childField(field, 'name'), `duplicate env name "${env.name}": remove one of the entries`);
     seen.add(env.name);
     out.push(env);
-  });
+  }
   return out;
 }
 

@@ -11,18 +11,11 @@ import { childField, type NodeChecker } from './yaml-nodes.js';
  *   (and their `sap.kyma.custom…` types are rejected in standard mode).
  */
 export function parseSubscriptions(c: NodeChecker, root: YAMLMap): SubscriptionConfig[] {
-  const node = c.get(root, 'subscriptions');
-  if (node === undefined || node === null) return [];
-  const seq = c.seq(node, 'subscriptions');
-  if (!seq) return [];
   const out: SubscriptionConfig[] = [];
-  seq.items.forEach((item, i) => {
-    const field = childField('subscriptions', i);
-    const m = c.map(item, field);
-    if (!m) return;
+  for (const { m, field } of c.mapList(root, 'subscriptions', '') ?? []) {
     const sub = c.has(m, 'filter') || c.has(m, 'protocol') ? parseV0(c, m, field) : parseV1(c, m, field);
     if (sub) out.push(sub);
-  });
+  }
   return out;
 }
 

@@ -112,6 +112,25 @@ export class NodeChecker {
     return out;
   }
 
+  /**
+   * The mappings of the list under `key`, each with its field path (`parent.key[i]`); undefined when the key is
+   * absent or its value is not a list. Non-list values and items that are not mappings are reported.
+   */
+  mapList(map: YAMLMap, key: string, parent: string): Array<{ m: YAMLMap; field: string }> | undefined {
+    const field = childField(parent, key);
+    const node = this.get(map, key);
+    if (node === undefined || node === null) return undefined;
+    const seq = this.seq(node, field);
+    if (!seq) return undefined;
+    const out: Array<{ m: YAMLMap; field: string }> = [];
+    seq.items.forEach((item, i) => {
+      const f = childField(field, i);
+      const m = this.map(item, f);
+      if (m) out.push({ m, field: f });
+    });
+    return out;
+  }
+
   stringMap(map: YAMLMap, key: string, parent: string): Record<string, string> | undefined {
     const field = childField(parent, key);
     const node = this.get(map, key);
