@@ -4,22 +4,12 @@ import type { EmbeddedModule, ModuleFactory, SupervisedProcess } from '../../mai
 import type { ModuleName, Profile } from '../../main/core/profiles/index.js';
 import { loadProfile } from '../../main/core/profiles/index.js';
 import type { ComponentState } from '../../main/core/runtime.js';
+import { profileYaml } from '../helpers/cli.js';
 
 /** Writes a profile file (all ports 0) and loads it the way the daemon does. */
 export async function writeProfile(dir: string, name: string, modules: ModuleName[], extra = ''): Promise<Profile> {
   const file = path.join(dir, `${name}.yaml`);
-  const yaml = [
-    'apiVersion: kyma-local.io/v1alpha1',
-    'kind: ClusterProfile',
-    'metadata:',
-    `  name: ${name}`,
-    'spec:',
-    '  runtime: embedded',
-    `  modules: [${modules.join(', ')}]`,
-    '  ports: { nats: 0, gateway: 0, publisher: 0, otlp: 0 }',
-    extra,
-  ].join('\n');
-  await writeFile(file, `${yaml}\n`);
+  await writeFile(file, `${profileYaml(name, modules, extra)}\n`);
   return loadProfile(file);
 }
 

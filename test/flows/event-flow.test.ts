@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome, waitFor, type TestHome, writeFunction } from '../helpers/cli.js';
+import { createTestHome, deployOrderFlow, waitFor, type TestHome } from '../helpers/cli.js';
 
 interface EventRow {
   id: string;
@@ -14,22 +14,11 @@ describe('an event flow: HTTP → function A → emitCloudEvent → publisher pr
   beforeAll(async () => {
     home = await createTestHome();
     await home.cli(['up', '--profile', await home.profile({ modules: ['serverless', 'eventing'] })]);
-    const root = join(home.dir, 'fns');
-    await writeFunction(
-      join(root, 'orders'),
-      'name: orders\nnamespace: default\nruntime: nodejs22\nsource:\n  sourceType: inline\n',
-      "module.exports = { main: async (event) => { await event.emitCloudEvent('order.created.v1', 'shop', { id: event.data.id }); return 'accepted'; } };\n",
-    );
-    await writeFunction(
-      join(root, 'mailer'),
-      'name: mailer\nnamespace: default\nruntime: nodejs22\nsource:\n  sourceType: inline\nsubscriptions:\n  - name: mailer-orders\n    source: shop\n    types:\n      - order.created.v1\n',
+    await deployOrderFlow(
+      home,
+      join(home.dir, 'fns'),
       "let seen = []; module.exports = { main: async (event) => { if (event.data && event.data.id) seen.push(event.data.id); return seen; } };\n",
     );
-    await home.cli(['dev', root, '--detach']);
-    await waitFor(async () => {
-      const r = await home.cli(['get', 'subscription', 'mailer-orders', '-o', 'json'], { reject: false });
-      return r.exitCode === 0 && JSON.parse(String(r.stdout)).status?.ready === true;
-    }, 'the subscription declared in config.yaml to be ready', 30_000);
     await waitFor(async () => (await home.cli(['invoke', 'orders', '--data', '{"id":0}'], { reject: false })).exitCode === 0, 'orders to serve', 30_000);
   });
   afterAll(async () => {

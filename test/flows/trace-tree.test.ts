@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiToken, createTestHome, statusJson, waitFor, type TestHome, writeFunction } from '../helpers/cli.js';
+import { apiToken, createTestHome, deployOrderFlow, statusJson, waitFor, type TestHome } from '../helpers/cli.js';
 
 interface Span {
   traceId: string;
@@ -82,22 +82,7 @@ describe('one trace: HTTP → A → emitCloudEvent → publisher proxy → JetSt
     home = await createTestHome();
     await home.cli(['up', '--profile', await home.profile({ modules: ['serverless', 'eventing', 'telemetry'] })]);
     daemonUrl = (await statusJson(home)).daemon!.url;
-    const root = join(home.dir, 'fns');
-    await writeFunction(
-      join(root, 'orders'),
-      'name: orders\nnamespace: default\nruntime: nodejs22\nsource:\n  sourceType: inline\n',
-      "module.exports = { main: async (event) => { await event.emitCloudEvent('order.created.v1', 'shop', { id: event.data.id }); return 'accepted'; } };\n",
-    );
-    await writeFunction(
-      join(root, 'mailer'),
-      'name: mailer\nnamespace: default\nruntime: nodejs22\nsource:\n  sourceType: inline\nsubscriptions:\n  - name: mailer-orders\n    source: shop\n    types:\n      - order.created.v1\n',
-      "module.exports = { main: async (event) => 'mailed ' + (event.data && event.data.id) };\n",
-    );
-    await home.cli(['dev', root, '--detach']);
-    await waitFor(async () => {
-      const r = await home.cli(['get', 'subscription', 'mailer-orders', '-o', 'json'], { reject: false });
-      return r.exitCode === 0 && JSON.parse(String(r.stdout)).status?.ready === true;
-    }, 'the subscription to be ready', 30_000);
+    await deployOrderFlow(home, join(home.dir, 'fns'), "module.exports = { main: async (event) => 'mailed ' + (event.data && event.data.id) };\n");
     await waitFor(async () => (await home.cli(['invoke', 'mailer'], { reject: false })).exitCode === 0, 'mailer to serve', 30_000);
   });
   afterAll(async () => {

@@ -36,25 +36,7 @@ export async function createTestHome(): Promise<TestHome> {
       const name = opts.name ?? 'test';
       const modules = opts.modules ?? ['serverless'];
       const file = join(dir, `${name}.yaml`);
-      await writeFile(
-        file,
-        [
-          'apiVersion: kyma-local.io/v1alpha1',
-          'kind: ClusterProfile',
-          'metadata:',
-          `  name: ${name}`,
-          'spec:',
-          '  runtime: embedded',
-          '  modules:',
-          ...modules.map((m) => `    - ${m}`),
-          '  ports:',
-          '    nats: 0',
-          '    gateway: 0',
-          '    publisher: 0',
-          '    otlp: 0',
-          opts.extra ?? '',
-        ].join('\n'),
-      );
+      await writeFile(file, profileYaml(name, modules, opts.extra));
       return file;
     },
     daemonPid() {
@@ -111,6 +93,49 @@ export function apiToken(home: TestHome): string {
 }
 
 /** Writes a function folder in the Kyma CLI format (config.yaml, handler.js, an empty package.json). */
+/** A ClusterProfile on the embedded runtime with every port 0 (any free port); `extra` lines go under `spec:`. */
+export function profileYaml(name: string, modules: readonly string[], extra = ''): string {
+  return [
+    'apiVersion: kyma-local.io/v1alpha1',
+    'kind: ClusterProfile',
+    'metadata:',
+    `  name: ${name}`,
+    'spec:',
+    '  runtime: embedded',
+    '  modules:',
+    ...modules.map((m) => `    - ${m}`),
+    '  ports:',
+    '    nats: 0',
+    '    gateway: 0',
+    '    publisher: 0',
+    '    otlp: 0',
+    extra,
+  ].join('\n');
+}
+
+/**
+ * The two-function event flow under `root`: `orders` emits order.created.v1 (source shop) with the posted id,
+ * `mailer` (handler given) is subscribed to it by `mailer-orders` in its config.yaml. Deploys them with
+ * `dev --detach` and waits until the subscription is ready.
+ */
+export async function deployOrderFlow(home: TestHome, root: string, mailerHandler: string): Promise<void> {
+  await writeFunction(
+    join(root, 'orders'),
+    'name: orders\nnamespace: default\nruntime: nodejs22\nsource:\n  sourceType: inline\n',
+    "module.exports = { main: async (event) => { await event.emitCloudEvent('order.created.v1', 'shop', { id: event.data.id }); return 'accepted'; } };\n",
+  );
+  await writeFunction(
+    join(root, 'mailer'),
+    'name: mailer\nnamespace: default\nruntime: nodejs22\nsource:\n  sourceType: inline\nsubscriptions:\n  - name: mailer-orders\n    source: shop\n    types:\n      - order.created.v1\n',
+    mailerHandler,
+  );
+  await home.cli(['dev', root, '--detach']);
+  await waitFor(async () => {
+    const r = await home.cli(['get', 'subscription', 'mailer-orders', '-o', 'json'], { reject: false });
+    return r.exitCode === 0 && (JSON.parse(String(r.stdout)) as { status?: { ready?: boolean } }).status?.ready === true;
+  }, 'the subscription declared in config.yaml to be ready', 30_000);
+}
+
 export async function writeFunction(dir: string, config: string, handler: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'config.yaml'), config);
