@@ -45,14 +45,13 @@ function toMs(v: string | number): number {
   return typeof v === 'number' ? v : Date.parse(v);
 }
 
-/** Per subscription the event matched or was delivered to (restricted to `only`), from its last attempt. */
-function deliveriesOf(e: EventWithAttempts, only?: SubscriptionRef): DeliverySummary[] {
+/** Per subscription the event matched or was delivered to, from its last attempt. */
+function deliveriesOf(e: EventWithAttempts): DeliverySummary[] {
   const subs = new Map<string, SubscriptionRef>();
   for (const s of e.subscriptions) subs.set(`${s.namespace}/${s.name}`, s);
   for (const a of e.attempts) subs.set(`${a.subscription.namespace}/${a.subscription.name}`, a.subscription);
   const out: DeliverySummary[] = [];
   for (const s of subs.values()) {
-    if (only && !sameSub(s, only)) continue;
     let last: AttemptRecord | undefined;
     let attempts = 0;
     for (const a of e.attempts) {
@@ -66,8 +65,9 @@ function deliveriesOf(e: EventWithAttempts, only?: SubscriptionRef): DeliverySum
   return out;
 }
 
-function subStates(e: EventWithAttempts, only?: SubscriptionRef): EventOutcome[] {
-  const states = deliveriesOf(e, only).map((d) => d.state);
+/** The states an outcome filter matches against (restricted to `only`); an event with no subscription is pending. */
+function statesOf(deliveries: DeliverySummary[], only?: SubscriptionRef): EventOutcome[] {
+  const states = deliveries.filter((d) => !only || sameSub(d.subscription, only)).map((d) => d.state);
   if (states.length === 0 && !only) states.push('pending');
   return states;
 }
@@ -127,9 +127,10 @@ export function createInspector(maxEvents: number): Inspector {
           const involved = e.subscriptions.some((s) => sameSub(s, sub)) || e.attempts.some((a) => sameSub(a.subscription, sub));
           if (!involved) continue;
         }
-        if (q.outcome && !subStates(e, q.subscription).includes(q.outcome)) continue;
+        const deliveries = deliveriesOf(e);
+        if (q.outcome && !statesOf(deliveries, q.subscription).includes(q.outcome)) continue;
         const { attempts: _attempts, ...rec } = e;
-        out.push({ ...rec, deliveries: deliveriesOf(e) });
+        out.push({ ...rec, deliveries });
         if (out.length >= (q.limit ?? 100)) break;
       }
       return out;
