@@ -1,6 +1,6 @@
 // Enforces DESIGN.md's dependency direction:
 //   model ← store, profiles, telemetry, workspace ← embedded, kind ← daemon ← cli, electron
-// function-runtime imports nothing from the rest of main/; renderer/ imports main/ only with `import type`;
+// function-runtime imports nothing from the rest of main/ (testing/, the public test kit, uses only function-runtime); renderer/ imports main/ only with `import type`;
 // a module reaches another module only through its index.
 import path from 'node:path';
 
@@ -33,6 +33,7 @@ const ALLOWED = {
   cli: ['model', 'profiles', 'workspace', 'daemon'],
   electron: ['model', 'daemon'],
   renderer: [],
+  testing: ['function-runtime'],
 };
 
 const INDEX_ONLY = new Set(['model', 'store', 'profiles', 'telemetry', 'workspace', 'embedded', 'kind', 'daemon', 'function-runtime']);

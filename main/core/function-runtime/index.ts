@@ -51,3 +51,20 @@ export function parseLoadErrorLine(line: string): LoadErrorReport | undefined {
 }
 
 export { withoutStacks } from './without-stacks.js';
+
+export type { RuntimeConfig } from './config.js';
+export type { UserFunction } from './load-handler.js';
+export type { InProcessServer } from './in-process.js';
+
+/** Loads handler.js like a worker does (CommonJS, or ESM by package.json); loaded lazily to keep this file light. */
+export async function loadUserHandler(handlerFile: string, handlerDir: string): Promise<import('./load-handler.js').UserFunction> {
+  return (await import('./load-handler.js')).loadHandler(handlerFile, handlerDir);
+}
+
+/** Serves a handler in this process with the worker's Express app (used by the test kit). */
+export async function serveInProcess(
+  fn: import('./load-handler.js').UserFunction,
+  config: import('./config.js').RuntimeConfig,
+): Promise<import('./in-process.js').InProcessServer> {
+  return (await import('./in-process.js')).serveInProcess(fn, config);
+}
