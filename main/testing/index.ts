@@ -97,6 +97,8 @@ export async function loadFunction(ref: HandlerRef, options: FunctionOptions = {
     meshAddress: undefined,
     knownServices: [],
     drainMs: 0,
+    debugging: false,
+    debugBreak: false,
   };
   const server = await serveInProcess(fn, config).catch(async (err: unknown) => {
     await capture.close();

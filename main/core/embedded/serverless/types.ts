@@ -57,6 +57,23 @@ export interface FunctionUrl {
   host: string;
 }
 
+/** `kyma-local debug`: the Node inspector's loopback port, and whether every invocation stops before the handler. */
+export interface DebugOptions {
+  port: number;
+  break: boolean;
+}
+
+/** A function being debugged: where to attach and which file the inspector reports for the handler. */
+export interface DebugSession extends DebugOptions {
+  namespace: string;
+  name: string;
+  revision: number;
+  /** The handler as the inspector sees it: the dev folder's own file, or a stable path for inline functions. */
+  handlerFile: string;
+  /** True when handlerFile is the user's own file in a dev folder (no path mapping needed). */
+  fromDevFolder: boolean;
+}
+
 export interface ServerlessApi {
   /** Oldest first, at most the last 50. */
   revisions(namespace: string, name: string): RevisionRecord[];
@@ -72,4 +89,11 @@ export interface ServerlessApi {
   list(): FunctionDetails[];
   /** Resolves once the controller has no pending work for this function (tests, CLI `--wait`). */
   settled(namespace: string, name: string): Promise<void>;
+  /**
+   * Serves the function from one replica started with the Node inspector on 127.0.0.1:`port` (later saves keep
+   * it); `undefined` returns to normal. Resolves once the new revision serves (or rejects with why it failed).
+   */
+  debug(namespace: string, name: string, opts: DebugOptions | undefined): Promise<DebugSession | undefined>;
+  /** The debug session of a function, if one is on. */
+  debugSession(namespace: string, name: string): DebugSession | undefined;
 }
