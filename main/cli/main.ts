@@ -16,6 +16,7 @@ import { registerFunctions } from './commands/functions.js';
 import { registerTelemetry } from './commands/telemetry.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerTest } from './commands/test-cmd.js';
+import { registerDebug } from './commands/debug.js';
 
 function buildProgram(): Command {
   const program = new Command('kyma-local')
@@ -38,6 +39,7 @@ function buildProgram(): Command {
   registerTelemetry(program);
   registerDashboard(program);
   registerTest(program);
+  registerDebug(program);
   return program;
 }
 

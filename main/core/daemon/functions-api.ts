@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApiError, isRecord } from '../model/index.js';
-import type { ServerlessApi } from '../embedded/index.js';
+import type { DebugSession, ServerlessApi } from '../embedded/index.js';
 import type { ModuleHandles } from './modules.js';
 import type { Router } from './router.js';
 import { readJson, sendError, sendJson } from './http-util.js';
@@ -34,6 +34,27 @@ function invoke(api: ServerlessApi, ns: string, name: string, path: string, req:
     else res.destroy(err);
   });
   req.pipe(upstream);
+}
+
+/** What `kyma-local debug` prints: the session plus the inspector's own target list. */
+export interface DebugInfo {
+  session: DebugSession;
+  /** ws://127.0.0.1:PORT/<id> of the handler's process, from the inspector's /json/list. */
+  webSocketDebuggerUrl?: string;
+  devtoolsUrl?: string;
+}
+
+async function debugInfo(session: DebugSession): Promise<DebugInfo> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${session.port}/json/list`, { signal: AbortSignal.timeout(2000) });
+    const [target] = (await res.json()) as Array<{ webSocketDebuggerUrl?: string }>;
+    const ws = target?.webSocketDebuggerUrl;
+    if (!ws) return { session };
+    return { session, webSocketDebuggerUrl: ws, devtoolsUrl: `devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws=${ws.replace(/^ws:\/\//, '')}` };
+  } catch {
+    // The session is on; only the convenience URLs are missing (the inspector answers /json/list once it listens).
+    return { session };
+  }
 }
 
 /** Function details, revisions, rollback and invoke under /kl/v1/functions (CLI and dashboard). */
@@ -71,6 +92,38 @@ export function registerFunctionRoutes(router: Router, handles: ModuleHandles): 
       const to = isRecord(body) && body.to !== undefined ? Number(body.to) : undefined;
       if (to !== undefined && !Number.isInteger(to)) throw new ApiError(400, 'BadRequest', '"to" must be a revision number');
       sendJson(res, 200, await serverless(handles).rollback(ns!, name!, to));
+    } catch (err) {
+      sendError(res, err instanceof ApiError ? err : new ApiError(400, 'BadRequest', (err as Error).message));
+    }
+  });
+
+  router.add('GET', /^\/kl\/v1\/functions\/([^/]+)\/([^/]+)\/debug$/, async (_req, res, [ns, name]) => {
+    try {
+      const session = serverless(handles).debugSession(ns!, name!);
+      if (!session) throw new ApiError(404, 'NotFound', `function ${ns}/${name} is not being debugged — start with kyma-local debug ${name}`);
+      sendJson(res, 200, await debugInfo(session));
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
+  router.add('POST', /^\/kl\/v1\/functions\/([^/]+)\/([^/]+)\/debug$/, async (req, res, [ns, name]) => {
+    try {
+      const body = await readJson(req);
+      const port = isRecord(body) && body.port !== undefined ? Number(body.port) : 9229;
+      const brk = isRecord(body) && body.break === true;
+      const session = await serverless(handles).debug(ns!, name!, { port, break: brk });
+      if (!session) throw new Error('debug session did not start');
+      sendJson(res, 200, await debugInfo(session));
+    } catch (err) {
+      sendError(res, err instanceof ApiError ? err : new ApiError(400, 'BadRequest', (err as Error).message));
+    }
+  });
+
+  router.add('DELETE', /^\/kl\/v1\/functions\/([^/]+)\/([^/]+)\/debug$/, async (_req, res, [ns, name]) => {
+    try {
+      await serverless(handles).debug(ns!, name!, undefined);
+      sendJson(res, 200, { stopped: true });
     } catch (err) {
       sendError(res, err instanceof ApiError ? err : new ApiError(400, 'BadRequest', (err as Error).message));
     }

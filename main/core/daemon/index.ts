@@ -5,7 +5,8 @@ export { resolveStateDir, statePaths, ensureStateDir, type StatePaths } from './
 export { readDaemonInfo, isProcessAlive, type DaemonInfo } from './daemon-info.js';
 export { packageRoot, packageVersion } from './version.js';
 export type { AttemptRecord, DeliverySummary, EventRecord, EventSummary, EventWithAttempts, InspectorEntry } from '../embedded/index.js';
-export type { RevisionRecord, FunctionDetails } from '../embedded/index.js';
+export type { RevisionRecord, FunctionDetails, DebugSession } from '../embedded/index.js';
+export type { DebugInfo } from './functions-api.js';
 export type { ProgressEvent, RuntimeStatus, ComponentStatus } from '../runtime.js';
 export type { DevEvent, DevFolderState } from './dev-sessions.js';
 export type { LogEntry, TraceSummary, TraceDetail } from '../telemetry/index.js';
