@@ -154,6 +154,8 @@ export class ManagedProcess implements SupervisedProcess {
         stdio: ['ignore', 'pipe', 'pipe', ...(this.spec.ipc ? (['ipc'] as const) : [])],
         // Own session: a Ctrl-C on the daemon's terminal reaches the daemon, which stops children in order.
         detached: true,
+        // Windows: a detached child would otherwise get a console window of its own.
+        windowsHide: true,
       });
     this.child = child;
     this.alive = child.pid !== undefined;
