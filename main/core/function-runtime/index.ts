@@ -26,7 +26,9 @@ export type WorkerToParentMessage =
 export type ParentToWorkerMessage =
   | { type: 'services'; services: string[] }
   /** Starts a standby worker (KYMA_LOCAL_STANDBY=1) with this environment and working directory. */
-  | { type: 'activate'; env: Record<string, string>; cwd?: string };
+  | { type: 'activate'; env: Record<string, string>; cwd?: string }
+  /** Drain and exit, as on SIGTERM (Windows, where signals cannot be caught). */
+  | { type: 'shutdown' };
 
 /** Absolute path of the compiled worker entry (dist/main/core/function-runtime/server.js). */
 export function functionServerEntry(): string {
