@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import type { DebugInfo } from '../../core/daemon/index.js';
+import { apiPath, type DebugInfo } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 
@@ -56,7 +56,7 @@ export function registerDebug(program: Command): void {
     .option('-o, --output <format>', 'json')
     .action(async (fn: string, opts: { namespace: string; port: string; break?: boolean; stop?: boolean; output?: string }) => {
       const [ns, name] = nsName(fn, opts.namespace);
-      const path = `/kl/v1/functions/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/debug`;
+      const path = apiPath('functionDebug', { namespace: ns, name });
       const c = await client();
       if (opts.stop) {
         await c.request('DELETE', path);
