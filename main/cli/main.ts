@@ -24,6 +24,8 @@ const COMMANDS: Array<[names: string[], load: () => Promise<Register>]> = [
   [['revisions', 'rollback', 'invoke'], async () => (await import('./commands/functions.js')).registerFunctions],
   [['logs', 'traces', 'trace', 'telemetry'], async () => (await import('./commands/telemetry.js')).registerTelemetry],
   [['dashboard'], async () => (await import('./commands/dashboard.js')).registerDashboard],
+  [['test'], async () => (await import('./commands/test-cmd.js')).registerTest],
+  [['debug'], async () => (await import('./commands/debug.js')).registerDebug],
 ];
 
 /** The command word of argv (the first argument that is not an option), if any. */

@@ -153,6 +153,7 @@ export async function ensureDaemon(stateDir: string, env: NodeJS.ProcessEnv = pr
   const out = openSync(join(paths.root, 'daemon.stderr.log'), 'a', 0o600);
   const child = spawn(process.execPath, [daemonEntry()], {
     detached: true,
+    windowsHide: true,
     stdio: ['ignore', out, out],
     env: { ...env, KYMA_LOCAL_HOME: stateDir, KYMA_LOCAL_FOREGROUND: '0' },
   });
