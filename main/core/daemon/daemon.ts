@@ -26,6 +26,7 @@ import { cookieRequestAllowed, registerUiRoutes, type UiPublicHandler } from './
 import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sources.js';
 import { registerEventRoutes } from './events-api.js';
 import { registerFunctionRoutes } from './functions-api.js';
+import { registerGatewayRoutes } from './gateway-api.js';
 import { registerDevRoutes } from './dev-api.js';
 import { DevSessions } from './dev-sessions.js';
 
@@ -84,6 +85,7 @@ export class Daemon {
     registerControlRoutes(this.router, this);
     registerEventRoutes(this.router, this.modules);
     registerFunctionRoutes(this.router, this.modules);
+    registerGatewayRoutes(this.router, this.modules);
     registerTelemetryRoutes(this.router, this.telemetry);
     this.uiPublic = registerUiRoutes(this.router, { token: this.token });
     this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));

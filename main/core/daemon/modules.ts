@@ -1,12 +1,13 @@
 import type { EmbeddedRuntime } from '../embedded/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { createPlatformTracing } from './platform-tracing.js';
-import { createEventingModule, createServerlessModule, createTelemetryModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
+import { createEventingModule, createGatewayModule, createServerlessModule, createTelemetryModule, type EventingModule, type GatewayModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
 
 /** The live module instances, so the daemon's routes can reach their APIs (a new instance per `up`). */
 export interface ModuleHandles {
   eventing?: EventingModule;
   serverless?: ServerlessModule;
+  gateway?: GatewayModule;
 }
 
 export interface ModuleHooks {
@@ -27,6 +28,13 @@ export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles
   runtime.registerModule('serverless', () => {
     const m = createServerlessModule({ metrics: hooks.telemetry, ...(hooks.onWorkerLine ? { onWorkerLine: hooks.onWorkerLine } : {}) });
     handles.serverless = m;
+    return m;
+  });
+  // The gateway's server span is the root of a request's trace; it lands in the same store, in-process.
+  const gatewayTracing = createPlatformTracing(hooks.telemetry, 'kyma-local-gateway');
+  runtime.registerModule('api-gateway', () => {
+    const m = createGatewayModule({ telemetry: hooks.telemetry, tracerProvider: gatewayTracing.provider });
+    handles.gateway = m;
     return m;
   });
 }

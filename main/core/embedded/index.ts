@@ -7,3 +7,5 @@ export { createServiceRegistry, parseServiceHost } from './services/index.js';
 export * from './eventing/index.js';
 export * from './serverless/index.js';
 export * from './telemetry/index.js';
+export * from './gateway/index.js';
+export { DEFAULT_OIDC, OAuthError, type MintedToken, type MintRequest, type OidcSettings } from './oidc/index.js';
