@@ -153,7 +153,7 @@ function serve(
     // Browsers would hide the answer from the page anyway; refusing also keeps a foreign page from triggering the function.
     if (!originAllowed(route.cors, origin)) return deny(403, `Cross-origin request from ${origin} refused: add it to APIRule ${rec.apirule}'s corsPolicy.allowOrigins\n`, 'cross-origin request refused');
   }
-  if (route.cors && origin && originAllowed(route.cors, origin)) for (const [k, v] of Object.entries(corsResponseHeaders(route.cors, origin))) res.setHeader(k, v);
+  const cors = route.cors && origin && originAllowed(route.cors, origin) ? corsResponseHeaders(route.cors, origin) : undefined;
   const rule = findRule(route, url.pathname, method);
   if (!rule) {
     const paths = route.rules.map((r) => `${r.methods.join(',') || '*'} ${r.path}`).join('; ');
@@ -191,6 +191,7 @@ function serve(
       service: rule.serviceHost,
       headers: upstreamHeaders(req, rule, traceHeaders, randomUUID()),
       timeoutMs: rule.timeoutMs,
+      ...(cors ? { responseHeaders: cors } : {}),
       onTimeout: () => {
         rec.reason = `no answer within ${rule.timeoutMs / 1000} s (timeout)`;
         plain(res, 504, 'upstream request timeout');

@@ -43,6 +43,8 @@ export interface ForwardOptions {
   service: string;
   /** Headers sent upstream; default: the request's end-to-end headers. The daemon's cookie is always removed. */
   headers?: http.OutgoingHttpHeaders;
+  /** Set on the answer over what the service sent (e.g. the gateway's CORS headers win, as Envoy's filter does). */
+  responseHeaders?: Record<string, string>;
   /** Path and query sent upstream; default: the request's. */
   path?: string;
   /** No response headers within this time → `onTimeout` (default: 504 `upstream request timeout`). 0 = none. */
@@ -83,7 +85,9 @@ export function createServiceForwarder(services: ServiceRegistry, log: Logger): 
     const headers = withoutDaemonCookie(opts.headers ?? endToEnd(req.headers));
     const upstream = http.request({ host: ep.host, port: ep.port, method: req.method, path: opts.path ?? req.url, headers, agent }, (up) => {
       if (timer) clearTimeout(timer);
-      res.writeHead(up.statusCode ?? 502, up.statusMessage, endToEnd(up.headers));
+      const headers = endToEnd(up.headers);
+      if (opts.responseHeaders) Object.assign(headers, opts.responseHeaders);
+      res.writeHead(up.statusCode ?? 502, up.statusMessage, headers);
       up.pipe(res);
       up.once('error', () => res.destroy());
     });
