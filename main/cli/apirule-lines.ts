@@ -1,5 +1,4 @@
-import type { ApiRuleView } from '../core/embedded/index.js';
-import type { DaemonClient } from '../core/daemon/index.js';
+import type { ApiRuleView, DaemonClient } from '../core/daemon/index.js';
 import { table } from './output.js';
 
 /** Where each APIRule is served and a curl line that needs no DNS; empty when the gateway is not running. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { IssuerInfo, MintedToken } from '../../core/embedded/index.js';
+import type { IssuerInfo, MintedToken } from '../../core/daemon/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 

@@ -10,6 +10,7 @@ import { ApiRuleController } from './apirule-controller.js';
 import { createGatewayHandler, type AccessRecord } from './gateway-server.js';
 import { hostUrls } from './hosts.js';
 import { JwtVerifier } from './jwt-check.js';
+import type { ApiRuleView, IssuerInfo } from './types.js';
 
 export const GATEWAY_SERVICE = 'kyma-local/gateway';
 export const GATEWAY_TRACER = 'kyma-local/gateway';
@@ -22,27 +23,6 @@ export interface GatewayModuleOptions {
   tracerProvider?: TracerProvider;
   /** Clients and users of the local OIDC issuer (default: a demo client and user). */
   oidc?: OidcSettings;
-}
-
-/** One APIRule as the CLI and dashboard show it. */
-export interface ApiRuleView {
-  namespace: string;
-  name: string;
-  host: string;
-  url: string;
-  curl: string;
-  state: string;
-  description: string;
-  rules: Array<{ path: string; methods: string[]; auth: 'noAuth' | 'jwt' | 'extAuth'; service: string; issuers?: string[]; requiredScopes?: string[][]; audiences?: string[][] }>;
-}
-
-export interface IssuerInfo {
-  issuer: string;
-  jwksUri: string;
-  tokenEndpoint: string;
-  discovery: string;
-  clients: string[];
-  users: string[];
 }
 
 export interface GatewayApi {

@@ -1,3 +1,4 @@
-export { createGatewayModule, GATEWAY_METRICS, GATEWAY_SERVICE, type ApiRuleView, type GatewayApi, type GatewayModule, type GatewayModuleOptions, type IssuerInfo } from './gateway-module.js';
+export { createGatewayModule, GATEWAY_METRICS, GATEWAY_SERVICE, type GatewayApi, type GatewayModule, type GatewayModuleOptions } from './gateway-module.js';
+export type { ApiRuleView, IssuerInfo } from './types.js';
 export { JWT_MESSAGES, RBAC_DENIED } from './jwt-check.js';
 export { hostUrls } from './hosts.js';

@@ -6,26 +6,11 @@ import type http from 'node:http';
 import { createLocalJWKSet, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from '../../model/index.js';
 import type { OidcSettings } from './settings.js';
+import type { MintedToken, MintRequest } from './types.js';
 import { loadOrCreateKeys, publicJwks, rotateKeys, signingKey, SIGNING_ALG, type KeyRing } from './signing-keys.js';
 
 export const ISSUER_PATH = '/oidc';
 const MAX_FORM_BYTES = 64 * 1024;
-
-export interface MintRequest {
-  scopes?: string[];
-  audience?: string;
-  /** A user of the issuer (sub = the user); default: the demo client (sub = the client id). */
-  user?: string;
-  ttlSeconds?: number;
-}
-
-export interface MintedToken {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  scope: string;
-  issuer: string;
-}
 
 export interface OidcIssuer {
   readonly issuer: string;
