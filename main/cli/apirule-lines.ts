@@ -1,11 +1,12 @@
-import type { ApiRuleView, DaemonClient } from '../core/daemon/index.js';
+import { apiPath, type ApiRuleView } from '../core/api/index.js';
+import type { DaemonClient } from '../core/daemon-client/index.js';
 import { table } from './output.js';
 
 /** Where each APIRule is served and a curl line that needs no DNS; empty when the gateway is not running. */
 export async function apiRuleLines(c: DaemonClient, namespace?: string): Promise<string> {
   let items: ApiRuleView[];
   try {
-    items = (await c.request<{ items: ApiRuleView[] }>('GET', '/kl/v1/gateway/apirules')).items;
+    items = (await c.request<{ items: ApiRuleView[] }>('GET', apiPath('gatewayApiRules'))).items;
   } catch {
     return '';
   }

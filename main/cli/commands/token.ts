@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { IssuerInfo, MintedToken } from '../../core/daemon/index.js';
+import { apiPath, type IssuerInfo, type MintedToken } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 
@@ -23,7 +23,7 @@ export function registerToken(program: Command): void {
     .option('-o, --output <format>', 'json for the whole answer (token, expiry, issuer)')
     .action(async (opts: { scope: string[]; audience?: string; user?: string; ttl: string; output?: string }) => {
       const c = await client();
-      const t = await c.request<MintedToken>('POST', '/kl/v1/gateway/token', {
+      const t = await c.request<MintedToken>('POST', apiPath('gatewayToken'), {
         body: { scopes: opts.scope, ttlSeconds: parseTtl(opts.ttl), ...(opts.audience ? { audience: opts.audience } : {}), ...(opts.user ? { user: opts.user } : {}) },
       });
       if (opts.output === 'json') process.stdout.write(`${JSON.stringify(t, null, 2)}\n`);
@@ -34,7 +34,7 @@ export function registerToken(program: Command): void {
     .description("rotate the local issuer's signing key (the old key stays in the JWKS for a grace period)")
     .action(async () => {
       const c = await client();
-      const r = await c.request<{ kid: string; retired: string[] }>('POST', '/kl/v1/gateway/rotate');
+      const r = await c.request<{ kid: string; retired: string[] }>('POST', apiPath('gatewayRotate'));
       process.stdout.write(`New signing key ${r.kid}; previous key(s) ${r.retired.join(', ')} stay in the JWKS for the grace period\n`);
     });
   cmd
@@ -42,7 +42,7 @@ export function registerToken(program: Command): void {
     .description('show the local issuer: issuer URL, JWKS URI, token endpoint, clients and users')
     .action(async () => {
       const c = await client();
-      const i = await c.request<IssuerInfo>('GET', '/kl/v1/gateway/issuer');
+      const i = await c.request<IssuerInfo>('GET', apiPath('gatewayIssuer'));
       process.stdout.write(`Issuer:    ${i.issuer}\nJWKS:      ${i.jwksUri}\nToken:     ${i.tokenEndpoint}\nDiscovery: ${i.discovery}\nClients:   ${i.clients.join(', ')}\nUsers:     ${i.users.join(', ')}\n`);
     });
 }

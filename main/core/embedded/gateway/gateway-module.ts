@@ -4,13 +4,14 @@ import type { TracerProvider } from '@opentelemetry/api';
 import type { ComponentState, ComponentStatus } from '../../runtime.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import type { EmbeddedModule, ModuleContext } from '../module.js';
-import { createOidcIssuer, DEFAULT_OIDC, type MintedToken, type MintRequest, type OidcIssuer, type OidcSettings } from '../oidc/index.js';
+import { createOidcIssuer, DEFAULT_OIDC, OAuthError, type OidcIssuer, type OidcSettings } from '../oidc/index.js';
+import { ApiError } from '../../model/index.js';
 import { createServiceForwarder, type ServiceForwarder } from '../serverless/index.js';
 import { ApiRuleController } from './apirule-controller.js';
 import { createGatewayHandler, type AccessRecord } from './gateway-server.js';
 import { hostUrls } from './hosts.js';
 import { JwtVerifier } from './jwt-check.js';
-import type { ApiRuleView, IssuerInfo } from './types.js';
+import type { ApiRuleView, IssuerInfo, MintedToken, MintRequest } from '../../api/index.js';
 
 export const GATEWAY_SERVICE = 'kyma-local/gateway';
 export const GATEWAY_TRACER = 'kyma-local/gateway';
@@ -119,7 +120,15 @@ export function createGatewayModule(opts: GatewayModuleOptions = {}): GatewayMod
       const i = need(issuer);
       return { issuer: i.issuer, jwksUri: i.jwksUri, tokenEndpoint: i.tokenEndpoint, discovery: `${i.issuer}/.well-known/openid-configuration`, clients: i.settings().clients.map((c) => c.id), users: i.settings().users.map((u) => u.name) };
     },
-    mint: (req) => need(issuer).mint(req),
+    async mint(req) {
+      try {
+        return await need(issuer).mint(req);
+      } catch (err) {
+        // The issuer's refusals (unknown user, scope not allowed, bad ttl) are the caller's to fix.
+        if (err instanceof OAuthError) throw new ApiError(400, 'BadRequest', err.message);
+        throw err;
+      }
+    },
     async rotate() {
       const out = await need(issuer).rotate();
       jwt?.reset();

@@ -6,7 +6,7 @@ import type http from 'node:http';
 import { createLocalJWKSet, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from '../../model/index.js';
 import type { OidcSettings } from './settings.js';
-import type { MintedToken, MintRequest } from './types.js';
+import type { MintedToken, MintRequest } from '../../api/index.js';
 import { loadOrCreateKeys, publicJwks, rotateKeys, signingKey, SIGNING_ALG, type KeyRing } from './signing-keys.js';
 
 export const ISSUER_PATH = '/oidc';

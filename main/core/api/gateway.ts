@@ -1,4 +1,4 @@
-// Wire shapes of the gateway's views (daemon API → CLI, dashboard): type-only, no Node.js imports.
+/** APIRules as the gateway serves them and the local OIDC issuer, as GET/POST /kl/v1/gateway/… answer them. */
 /** One APIRule as the CLI and dashboard show it. */
 export interface ApiRuleView {
   namespace: string;
@@ -18,4 +18,20 @@ export interface IssuerInfo {
   discovery: string;
   clients: string[];
   users: string[];
+}
+
+export interface MintRequest {
+  scopes?: string[];
+  audience?: string;
+  /** A user of the issuer (sub = the user); default: the demo client (sub = the client id). */
+  user?: string;
+  ttlSeconds?: number;
+}
+
+export interface MintedToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  scope: string;
+  issuer: string;
 }
