@@ -23,6 +23,8 @@ import type {
   RevisionRecord,
   RuntimePhase,
   RuntimeStatus,
+  TryAnswer,
+  TryRequest,
 } from './api/index.js';
 
 /**
@@ -119,6 +121,7 @@ export interface GatewayCapability {
   /** Rejects with an error whose message says what to fix (unknown user, scope not allowed, bad ttl). */
   mint(req: MintRequest): Promise<MintedToken>;
   rotate(): Promise<{ kid: string; retired: string[] }>;
+  tryIt(namespace: string, name: string, req: TryRequest): Promise<TryAnswer>;
 }
 
 export type { ModuleName };

@@ -35,3 +35,24 @@ export interface MintedToken {
   scope: string;
   issuer: string;
 }
+
+/** POST /kl/v1/gateway/apirules/:namespace/:name/try — the dashboard's "try it": one call through the gateway. */
+export interface TryRequest {
+  method: string;
+  /** Path and query, e.g. /orders?id=1 */
+  path: string;
+  body?: string;
+  /** Sent as `Authorization: Bearer <token>` when set. */
+  token?: string;
+}
+
+export interface TryAnswer {
+  status: number;
+  durationMs: number;
+  contentType: string;
+  /** At most 64 KiB of the answer. */
+  body: string;
+  truncated: boolean;
+  /** The trace the gateway started for this call. */
+  traceId?: string;
+}

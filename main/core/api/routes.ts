@@ -30,6 +30,7 @@ export const ROUTES = {
   functionInvoke: '/kl/v1/functions/:namespace/:name/invoke*',
 
   gatewayApiRules: '/kl/v1/gateway/apirules',
+  gatewayTry: '/kl/v1/gateway/apirules/:namespace/:name/try',
   gatewayIssuer: '/kl/v1/gateway/issuer',
   gatewayToken: '/kl/v1/gateway/token',
   gatewayRotate: '/kl/v1/gateway/rotate',

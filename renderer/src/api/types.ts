@@ -28,6 +28,10 @@ export type {
   KubeList,
   WorkspaceError,
   DevFolderState,
+  ApiRuleView,
+  IssuerInfo,
+  MintedToken,
+  TryAnswer,
 } from '../../../main/core/api/index.js';
 
 import type { DesktopBridge } from '../../../main/electron/bridge-types.js';

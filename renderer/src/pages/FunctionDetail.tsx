@@ -7,6 +7,7 @@ import type { DevFolderState, FunctionDetails, KubeObject, LogEntry, RevisionRec
 import { ApiProblem, PageTitle, StateBadge, ago, clock, ms } from '../components/common.js';
 import { EnvTable } from '../components/EnvTable.js';
 import { InvokeConsole } from '../components/InvokeConsole.js';
+import { ExposingRules } from '../components/ExposingRules.js';
 import { linkProps } from '../router.js';
 
 type Details = FunctionDetails & { revisions: RevisionRecord[] };
@@ -185,6 +186,7 @@ export function FunctionDetailPage({ namespace, name }: { namespace: string; nam
             <Anchor size="sm" {...linkProps(`/resources/Function/${namespace}/${name}`)}>
               View YAML
             </Anchor>
+            <ExposingRules namespace={namespace} name={name} />
           </Stack>
         </Card>
         <Card withBorder>

@@ -29,5 +29,16 @@ export function registerGatewayRoutes(router: Router, runtime: CurrentRuntime): 
     const g = gateway();
     sendJson(res, 200, await g.mint(mintRequest(await readJson(req))));
   });
+  router.add('POST', ROUTES.gatewayTry, async (req, res, params) => {
+    const body = await readJson(req);
+    if (!isRecord(body) || typeof body.method !== 'string' || typeof body.path !== 'string') throw new ApiError(400, 'BadRequest', 'the body must be {method, path, body?, token?}');
+    const answer = await gateway().tryIt(params[0]!, params[1]!, {
+      method: body.method.toUpperCase(),
+      path: body.path,
+      ...(typeof body.body === 'string' ? { body: body.body } : {}),
+      ...(typeof body.token === 'string' && body.token ? { token: body.token } : {}),
+    });
+    sendJson(res, 200, answer);
+  });
   router.add('POST', ROUTES.gatewayRotate, async (_req, res) => sendJson(res, 200, await gateway().rotate()));
 }

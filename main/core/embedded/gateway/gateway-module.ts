@@ -11,7 +11,8 @@ import { ApiRuleController } from './apirule-controller.js';
 import { createGatewayHandler, type AccessRecord } from './gateway-server.js';
 import { hostUrls } from './hosts.js';
 import { JwtVerifier } from './jwt-check.js';
-import type { ApiRuleView, IssuerInfo, MintedToken, MintRequest } from '../../api/index.js';
+import type { ApiRuleView, IssuerInfo, MintedToken, MintRequest, TryAnswer, TryRequest } from '../../api/index.js';
+import { tryCall } from './try-call.js';
 
 export const GATEWAY_SERVICE = 'kyma-local/gateway';
 export const GATEWAY_TRACER = 'kyma-local/gateway';
@@ -32,6 +33,8 @@ export interface GatewayApi {
   issuer(): IssuerInfo;
   mint(req: MintRequest): Promise<MintedToken>;
   rotate(): Promise<{ kid: string; retired: string[] }>;
+  /** One call through the gateway with the APIRule's Host (the dashboard's try-it). */
+  tryIt(namespace: string, name: string, req: TryRequest): Promise<TryAnswer>;
   settled(): Promise<void>;
 }
 
@@ -133,6 +136,13 @@ export function createGatewayModule(opts: GatewayModuleOptions = {}): GatewayMod
       const out = await need(issuer).rotate();
       jwt?.reset();
       return out;
+    },
+    tryIt(namespace, name, req) {
+      const route = need(controller)
+        .current()
+        .routes.find((r) => r.namespace === namespace && r.name === name);
+      if (!route) throw new ApiError(404, 'NotFound', `APIRule ${namespace}/${name} not found`);
+      return tryCall(port, hostUrls(route.host, port).hostHeader, req);
     },
     settled: () => controller?.settled() ?? Promise.resolve(),
   };
