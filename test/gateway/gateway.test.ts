@@ -144,6 +144,11 @@ describe('api-gateway: APIRule v2 served on the embedded runtime', () => {
     expect([expired.status, expired.text]).toEqual([401, 'Jwt is expired']);
 
     expect((await call(bearer(await otherToken(privateKey, other, 'other-1')))).status).toBe(200);
+    // The other issuer rotates: a token with a kid the cached JWKS lacks makes the gateway fetch it again.
+    const rotated = await generateKeyPair('RS256');
+    jwks.keys.push({ ...(await exportJWK(rotated.publicKey)), kid: 'other-2', alg: 'RS256', use: 'sig' });
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await call(bearer(await otherToken(rotated.privateKey, other, 'other-2')))).status).toBe(200);
     // Our issuer's name and current kid, someone else's key: the signature does not verify.
     const localKid = (JSON.parse(Buffer.from((await token()).split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
     const forged = await call(bearer(await otherToken(privateKey, issuer, localKid)));
@@ -159,6 +164,31 @@ describe('api-gateway: APIRule v2 served on the embedded runtime', () => {
 
     // Every denial is in the access log with its reason.
     await waitFor(async () => (await logBodies('secure.localhost/x 403')).some((b) => b.includes('no JWT in the request')), 'the denial in the access log');
+  });
+
+  it('runs an OIDC issuer: discovery, JWKS, client_credentials and password grants, clear refusals', async () => {
+    const disco = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(disco).toMatchObject({ issuer, jwks_uri: `${issuer}/jwks`, token_endpoint: `${issuer}/token`, grant_types_supported: ['client_credentials', 'password'] });
+    const keys = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: Array<Record<string, unknown>> };
+    expect(keys.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(keys.keys.every((k) => k.d === undefined && k.p === undefined)).toBe(true);
+    const grant = (form: Record<string, string>, basic?: string): Promise<Response> =>
+      fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}) }, body: new URLSearchParams(form).toString() });
+    const cc = await grant({ grant_type: 'client_credentials', scope: 'orders:read' }, 'kyma-local-demo:kyma-local-demo-secret');
+    const ccBody = (await cc.json()) as { access_token: string; token_type: string; scope: string };
+    expect([cc.status, ccBody.token_type, ccBody.scope]).toEqual([200, 'Bearer', 'orders:read']);
+    expect((await viaGateway(port, 'secure.localhost', '/x', { headers: bearer(ccBody.access_token) })).status).toBe(200);
+    const pw = await grant({ grant_type: 'password', username: 'developer', password: 'developer', client_id: 'kyma-local-demo', client_secret: 'kyma-local-demo-secret', scope: 'orders:read' });
+    const claims = JSON.parse(Buffer.from(((await pw.json()) as { access_token: string }).access_token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ iss: issuer, sub: 'developer', scope: 'orders:read', preferred_username: 'developer' });
+    const badClient = await grant({ grant_type: 'client_credentials' }, 'kyma-local-demo:wrong');
+    expect([badClient.status, ((await badClient.json()) as { error: string }).error]).toEqual([401, 'invalid_client']);
+    const badUser = await grant({ grant_type: 'password', username: 'developer', password: 'nope', client_id: 'kyma-local-demo', client_secret: 'kyma-local-demo-secret' });
+    expect([badUser.status, ((await badUser.json()) as { error: string }).error]).toEqual([400, 'invalid_grant']);
+    const badGrant = await grant({ grant_type: 'authorization_code' }, 'kyma-local-demo:kyma-local-demo-secret');
+    expect(((await badGrant.json()) as { error_description: string }).error_description).toContain('grant_type must be client_credentials or password');
+    const unknownUser = await home.cli(['token', '--user', 'nobody'], { reject: false });
+    expect(String(unknownUser.stderr)).toContain('unknown user "nobody"');
   });
 
   it('fails fast with 401 and a logged reason when a JWKS cannot be fetched', async () => {

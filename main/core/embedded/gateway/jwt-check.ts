@@ -88,7 +88,7 @@ export class JwtVerifier {
     let set = this.remote.get(jwksUri);
     if (!set) {
       // jose caches the JWKS and refetches it when a token names an unknown kid (key rotation), at most once per cooldown.
-      set = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: JWKS_TIMEOUT_MS, cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 });
+      set = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: JWKS_TIMEOUT_MS, cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 });
       this.remote.set(jwksUri, set);
     }
     return set;
