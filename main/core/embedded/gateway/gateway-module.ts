@@ -166,7 +166,7 @@ export function createGatewayModule(opts: GatewayModuleOptions = {}): GatewayMod
         server.keepAliveTimeout = 5000;
         await listen(server, ctx.profile.ports.gateway);
         port = (server.address() as AddressInfo).port;
-        issuer = await createOidcIssuer({ stateDir: ctx.stateDir, issuer: `http://127.0.0.1:${port}/oidc`, settings: opts.oidc ?? DEFAULT_OIDC, log: log.child({ component: 'oidc' }) });
+        issuer = await createOidcIssuer({ stateDir: ctx.stateDir, issuer: `http://127.0.0.1:${port}/oidc`, settings: opts.oidc ?? ctx.profile.oidc ?? DEFAULT_OIDC, log: log.child({ component: 'oidc' }) });
         jwt = new JwtVerifier(log, issuer);
         const verifier = jwt;
         controller = new ApiRuleController(ctx.store, ctx.services, port, log, () => verifier.reset());
