@@ -29,8 +29,6 @@ export type {
   WorkspaceError,
   DevFolderState,
   ApiRuleView,
-  IssuerInfo,
-  MintedToken,
   TryAnswer,
 } from '../../../main/core/api/index.js';
 
