@@ -27,6 +27,7 @@ import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sourc
 import { registerEventRoutes } from './events-api.js';
 import { registerFunctionRoutes } from './functions-api.js';
 import { registerDevRoutes } from './dev-api.js';
+import { registerApplicationRoutes } from './routes/applications.js';
 import { DevSessions } from './dev-sessions.js';
 
 export interface DaemonOptions {
@@ -84,6 +85,7 @@ export class Daemon {
     registerControlRoutes(this.router, this);
     registerEventRoutes(this.router, this.modules);
     registerFunctionRoutes(this.router, this.modules);
+    registerApplicationRoutes(this.router, this.modules);
     registerTelemetryRoutes(this.router, this.telemetry);
     this.uiPublic = registerUiRoutes(this.router, { token: this.token });
     this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));

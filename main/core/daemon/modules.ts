@@ -1,12 +1,13 @@
 import type { EmbeddedRuntime } from '../embedded/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { createPlatformTracing } from './platform-tracing.js';
-import { createEventingModule, createServerlessModule, createTelemetryModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
+import { createAppConnectorModule, createEventingModule, createServerlessModule, createTelemetryModule, type AppConnectorModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
 
 /** The live module instances, so the daemon's routes can reach their APIs (a new instance per `up`). */
 export interface ModuleHandles {
   eventing?: EventingModule;
   serverless?: ServerlessModule;
+  appConnector?: AppConnectorModule;
 }
 
 export interface ModuleHooks {
@@ -27,6 +28,12 @@ export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles
   runtime.registerModule('serverless', () => {
     const m = createServerlessModule({ metrics: hooks.telemetry, ...(hooks.onWorkerLine ? { onWorkerLine: hooks.onWorkerLine } : {}) });
     handles.serverless = m;
+    return m;
+  });
+  const gatewayTracing = createPlatformTracing(hooks.telemetry, 'kyma-local-application-gateway');
+  runtime.registerModule('application-connector', () => {
+    const m = createAppConnectorModule({ tracerProvider: gatewayTracing.provider });
+    handles.appConnector = m;
     return m;
   });
 }
