@@ -21,10 +21,30 @@ export interface ExternalSystem {
   /** CSRF tokens the protected endpoint accepts. */
   validCsrf: Set<string>;
   csrfFetches: number;
+  specFetches: number;
   close(): Promise<void>;
 }
 
 export const CLIENT = { id: 'shop-client', secret: 's3cr3t-client' };
+/** The OpenAPI document the system serves (behind Basic) for its /basic API. */
+export const ORDERS_OPENAPI = {
+  openapi: '3.0.3',
+  info: { title: 'Orders', version: '1.0.0' },
+  paths: {
+    '/orders/{id}': {
+      get: {
+        operationId: 'getOrder',
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'expand', in: 'query', required: false, schema: { type: 'boolean' } },
+        ],
+        responses: { '200': { description: 'the order', content: { 'application/json': { schema: { $ref: '#/components/schemas/Order' } } } } },
+      },
+    },
+  },
+  components: { schemas: { Order: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, total: { type: 'number' } } } } },
+};
+
 export const BASIC = { user: 'shopuser', password: 'p4ss-word' };
 
 function readAll(req: http.IncomingMessage): Promise<string> {
@@ -44,6 +64,7 @@ export async function startExternalSystem(): Promise<ExternalSystem> {
     validTokens: new Set(),
     validCsrf: new Set(),
     csrfFetches: 0,
+    specFetches: 0,
     close: () => Promise.resolve(),
   };
   const sockets = new Set<import('node:net').Socket>();
@@ -73,6 +94,11 @@ export async function startExternalSystem(): Promise<ExternalSystem> {
         sys.validCsrf.add(t);
         res.writeHead(200, { 'x-csrf-token': t, 'set-cookie': [`session=sess-${sys.csrfFetches}; Path=/; HttpOnly`] });
         return res.end();
+      }
+      if (url.pathname === '/spec/openapi.json') {
+        sys.specFetches++;
+        if (req.headers.authorization !== `Basic ${Buffer.from(`${BASIC.user}:${BASIC.password}`).toString('base64')}`) return reply(401, { error: 'spec needs Basic' });
+        return reply(200, ORDERS_OPENAPI);
       }
       sys.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       const auth = req.headers.authorization ?? '';

@@ -6,6 +6,7 @@ export { readDaemonInfo, isProcessAlive, type DaemonInfo } from './daemon-info.j
 export { packageRoot, packageVersion } from './version.js';
 export type { AttemptRecord, DeliverySummary, EventRecord, EventSummary, EventWithAttempts, InspectorEntry } from '../embedded/index.js';
 export type { RevisionRecord, FunctionDetails } from '../embedded/index.js';
+export type { ApplicationsResponse, ApplicationView, GatewayCallResponse, ServiceSpecResponse } from '../embedded/index.js';
 export type { ProgressEvent, RuntimeStatus, ComponentStatus } from '../runtime.js';
 export type { DevEvent, DevFolderState } from './dev-sessions.js';
 export type { LogEntry, TraceSummary, TraceDetail } from '../telemetry/index.js';
