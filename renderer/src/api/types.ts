@@ -2,6 +2,7 @@
 export type { RuntimeStatus, ComponentStatus, ComponentState, ProgressEvent } from '../../../main/core/runtime.js';
 export type { EventRecord, AttemptRecord, EventWithAttempts, InspectorEntry, SubscriptionRef } from '../../../main/core/embedded/eventing/types.js';
 export type { FunctionDetails, RevisionRecord, RevisionError, WorkerInfo } from '../../../main/core/embedded/serverless/types.js';
+export type { ApplicationsResponse, ApplicationView, ApplicationEntryView, GatewayCallView, GatewayCallResponse, ServiceSpecResponse } from '../../../main/core/embedded/app-connector/types.js';
 export type { SpanView, TraceSummary, TraceDetail } from '../../../main/core/telemetry/span-model.js';
 export type { LogEntry, LogLevelName } from '../../../main/core/telemetry/log-store.js';
 export type { MetricSeries, MetricPoint, HistogramValue } from '../../../main/core/telemetry/metric-store.js';

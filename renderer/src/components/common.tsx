@@ -61,6 +61,8 @@ const STATE_COLORS: Record<string, string> = {
   'dead-lettered': 'red',
   False: 'red',
   Degraded: 'orange',
+  Warning: 'orange',
+  Error: 'red',
   Stopped: 'gray',
   superseded: 'gray',
   'rolled-back': 'grape',

@@ -7,6 +7,7 @@ import type { DevFolderState, FunctionDetails, KubeObject, LogEntry, RevisionRec
 import { ApiProblem, PageTitle, StateBadge, ago, clock, ms } from '../components/common.js';
 import { EnvTable } from '../components/EnvTable.js';
 import { InvokeConsole } from '../components/InvokeConsole.js';
+import { GatewayUsage } from '../components/GatewayUsage.js';
 import { linkProps } from '../router.js';
 
 type Details = FunctionDetails & { revisions: RevisionRecord[] };
@@ -200,6 +201,7 @@ export function FunctionDetailPage({ namespace, name }: { namespace: string; nam
         </Title>
         {details.error ? <ApiProblem error={details.error} what="revisions" /> : details.data ? <Revisions ns={namespace} name={name} details={details.data} onChange={details.reload} /> : <Loader size="sm" />}
       </Card>
+      <GatewayUsage fn={fn} />
       <Card withBorder>
         <Title order={4} mb="xs">
           Invoke
