@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { ApplicationsResponse, GatewayCallResponse, ServiceSpecResponse } from '../../core/daemon/index.js';
+import { apiPath, type ApplicationsResponse, type GatewayCallResponse, type ServiceSpecResponse } from '../../core/api/index.js';
 import { generateClient } from '../app-client-gen.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
@@ -9,7 +9,7 @@ import { table, toYaml } from '../output.js';
 
 async function fetchSpec(app: string, service: string, refresh: boolean): Promise<ServiceSpecResponse> {
   const c = await client();
-  return c.request<ServiceSpecResponse>('GET', `/kl/v1/applications/${encodeURIComponent(app)}/services/${encodeURIComponent(service)}/spec${refresh ? '?refresh=true' : ''}`);
+  return c.request<ServiceSpecResponse>('GET', apiPath('applicationSpec', { app, service }, { refresh: refresh ? 'true' : undefined }));
 }
 
 /** `kyma-local app …`: the API and event catalog of registered Applications, and calls through the gateway. */
@@ -21,7 +21,7 @@ export function registerApp(program: Command): void {
     .description('registered Applications, their services and gateway URLs')
     .option('-o, --output <format>', 'json')
     .action(async (opts: { output?: string }) => {
-      const r = await (await client()).request<ApplicationsResponse>('GET', '/kl/v1/applications');
+      const r = await (await client()).request<ApplicationsResponse>('GET', apiPath('applications'));
       if (opts.output === 'json') return void process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       const rows = r.applications.flatMap((a) =>
         a.services.flatMap((s) =>
@@ -53,7 +53,7 @@ export function registerApp(program: Command): void {
     .requiredOption('-o, --output <dir>', 'directory to write schema.d.ts, client.js and client.d.ts into')
     .action(async (a: string, s: string, opts: { output: string }) => {
       const spec = await fetchSpec(a, s, false);
-      const apps = await (await client()).request<ApplicationsResponse>('GET', '/kl/v1/applications');
+      const apps = await (await client()).request<ApplicationsResponse>('GET', apiPath('applications'));
       const svc = apps.applications.find((x) => x.name === a)?.services.find((x) => x.gatewayPath === spec.service);
       const base = svc?.entries.find((e) => e.clusterUrl)?.clusterUrl;
       if (!base) throw new CliError(`service ${s} of ${a} has no API entry to call through the gateway`);
@@ -87,7 +87,7 @@ export function registerApp(program: Command): void {
         if (i <= 0) throw new CliError(`header "${h}" must look like name=value`);
         headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
       }
-      const r = await (await client()).request<GatewayCallResponse>('POST', `/kl/v1/applications/${encodeURIComponent(a)}/call`, {
+      const r = await (await client()).request<GatewayCallResponse>('POST', apiPath('applicationCall', { app: a }), {
         body: { service: s, method: opts.method, path, headers, ...(opts.data !== undefined ? { body: opts.data } : {}) },
       });
       process.stderr.write(`${r.status} in ${r.latencyMs} ms${r.headers['target-system-status'] ? ` (target answered ${r.headers['target-system-status']})` : ''}\n`);

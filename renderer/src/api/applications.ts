@@ -1,16 +1,17 @@
+import { apiPath } from '../../../main/core/api/index.js';
 import { api } from './client.js';
 import type { ApplicationsResponse, GatewayCallResponse, ServiceSpecResponse } from './types.js';
 
 export function loadApplications(signal: AbortSignal): Promise<ApplicationsResponse> {
-  return api<ApplicationsResponse>('/kl/v1/applications', { signal });
+  return api<ApplicationsResponse>(apiPath('applications'), { signal });
 }
 
 export function loadSpec(app: string, service: string, refresh = false): Promise<ServiceSpecResponse> {
-  return api<ServiceSpecResponse>(`/kl/v1/applications/${encodeURIComponent(app)}/services/${encodeURIComponent(service)}/spec${refresh ? '?refresh=true' : ''}`);
+  return api<ServiceSpecResponse>(apiPath('applicationSpec', { app, service }, { refresh: refresh ? 'true' : undefined }));
 }
 
 export function callThroughGateway(app: string, body: { service: string; method: string; path: string; body?: string; headers?: Record<string, string> }): Promise<GatewayCallResponse> {
-  return api<GatewayCallResponse>(`/kl/v1/applications/${encodeURIComponent(app)}/call`, { method: 'POST', body });
+  return api<GatewayCallResponse>(apiPath('applicationCall', { app }), { method: 'POST', body });
 }
 
 export interface Operation {

@@ -4,8 +4,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { TracerProvider } from '@opentelemetry/api';
-import type { ApplicationsResponse, ApplicationView, GatewayCallRequest, GatewayCallResponse, ServiceSpecResponse } from './types.js';
-import { APPLICATION, applicationSpec, cleanTypeOrName, GATEWAY_NAMESPACE, GATEWAY_PORTS, GATEWAY_SERVICE, type KubeObject } from '../../model/index.js';
+import type { ApplicationsResponse, ApplicationView, GatewayCallRequest, GatewayCallResponse, ServiceSpecResponse } from '../../api/index.js';
+import { ApiError, APPLICATION, applicationSpec, cleanTypeOrName, GATEWAY_NAMESPACE, GATEWAY_PORTS, GATEWAY_SERVICE, type KubeObject } from '../../model/index.js';
 import type { ComponentState, ComponentStatus } from '../../runtime.js';
 import type { EmbeddedModule, ModuleContext } from '../module.js';
 import { CallLog } from './call-log.js';
@@ -57,7 +57,7 @@ export function createAppConnectorModule(opts: AppConnectorModuleOptions = {}): 
   const tracing = new GatewayTracing(opts.tracerProvider);
 
   const need = (): { ctx: ModuleContext; urls: ConnectorUrls; catalog: SpecCatalog } => {
-    if (!ctx || !urls || !catalog) throw new GatewayError(503, 'The application-connector module is not running; start the cluster first (kyma-local up)');
+    if (!ctx || !urls || !catalog) throw new ApiError(503, 'ServiceUnavailable', 'The application-connector module is not running; start the cluster first (kyma-local up)');
     return { ctx, urls, catalog };
   };
 
@@ -141,7 +141,13 @@ export function createAppConnectorModule(opts: AppConnectorModuleOptions = {}): 
       });
     },
     async spec(app, service, o) {
-      return need().catalog.get(app, service, o);
+      try {
+        return await need().catalog.get(app, service, o);
+      } catch (err) {
+        if (err instanceof GatewayError) throw new ApiError(err.status, err.status === 404 ? 'NotFound' : 'ServiceUnavailable', err.message);
+        if (err instanceof ApiError) throw err;
+        throw new ApiError(502, 'ServiceUnavailable', `fetching the specification of ${app}/${service} failed: ${(err as Error).message}`);
+      }
     },
     tokenRequests: (url) => credentials.tokenRequests.get(url) ?? 0,
     settled: () => controller?.settled() ?? Promise.resolve(),

@@ -2,5 +2,4 @@ export { createAppConnectorModule, type AppConnectorApi, type AppConnectorModule
 export { APP_SECRETS_NAMESPACE } from './secrets.js';
 export { inboundTokenSecretName } from './status.js';
 export type { GatewayCall } from './call-log.js';
-export type * from './types.js';
 export { GatewayError } from './resolve.js';

@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type { OutgoingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ServiceSpecResponse } from './types.js';
+import type { ServiceSpecResponse } from '../../api/index.js';
 import { APPLICATION, applicationSpec, gatewayServiceName, type ApplicationEntry, type ApplicationService } from '../../model/index.js';
 import { authorize, type GatewayDeps } from './gateway.js';
 import { GatewayError } from './resolve.js';

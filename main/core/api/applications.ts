@@ -1,4 +1,4 @@
-/** Public types of the application-connector module: what the daemon routes, the CLI and the dashboard consume. */
+// The wire contract of application connectivity (the daemon routes, the CLI and the dashboard share it).
 // The daemon's wire contract for application connectivity: what `GET /api/v1/applications` and the call console
 // answer. Credentials appear only as their type, Secret name and whether the Secret exists — never their values.
 
