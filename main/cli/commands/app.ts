@@ -5,6 +5,8 @@ import { apiPath, type ApplicationsResponse, type GatewayCallResponse, type Serv
 import { generateClient } from '../app-client-gen.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
+import { APPLICATION, SECRET, type KubeObject } from '../../core/model/index.js';
+import { objectPath } from '../resource-client.js';
 import { table, toYaml } from '../output.js';
 
 async function fetchSpec(app: string, service: string, refresh: boolean): Promise<ServiceSpecResponse> {
@@ -30,6 +32,26 @@ export function registerApp(program: Command): void {
       );
       if (rows.length === 0) return void process.stderr.write('No applications registered — apply an Application (applicationconnector.kyma-project.io/v1alpha1)\n');
       process.stdout.write(table(['APPLICATION', 'STATE', 'SERVICE', 'TYPE', 'CREDENTIALS', 'URL'], rows) + '\n');
+    });
+
+  app
+    .command('inbound')
+    .description("where an external system sends its events: the Application's inbound URL and token")
+    .argument('<application>')
+    .option('-o, --output <format>', 'env (KYMA_APP_EVENTS_URL=… KYMA_APP_TOKEN=…, for eval)')
+    .action(async (a: string, opts: { output?: string }) => {
+      const c = await client();
+      const obj = await c.request<KubeObject | undefined>('GET', objectPath(APPLICATION, undefined, a), { allow404: true });
+      if (!obj) throw new CliError(`Application ${a} is not registered — apply it first (kyma-local get applications lists them)`);
+      const inbound = (obj.status as { inbound?: { url: string; tokenSecret: string } } | undefined)?.inbound;
+      if (!inbound) throw new CliError(`Application ${a} has no inbound URL yet — is application-connector in the cluster profile and the cluster up?`);
+      const [ns, name] = inbound.tokenSecret.split('/') as [string, string];
+      const secret = await c.request<KubeObject | undefined>('GET', objectPath(SECRET, ns, name), { allow404: true });
+      const raw = secret?.data?.token;
+      if (!raw) throw new CliError(`the token Secret ${inbound.tokenSecret} is missing; it is recreated when the cluster is up`);
+      const token = Buffer.from(raw, 'base64').toString('utf8');
+      if (opts.output === 'env') return void process.stdout.write(`KYMA_APP_EVENTS_URL=${inbound.url}\nKYMA_APP_TOKEN=${token}\n`);
+      process.stdout.write(`URL:    ${inbound.url}  (also /${a}/events and /${a}/v2/events for CloudEvents)\nToken:  ${token}  (header: Authorization: Bearer <token>; Secret ${inbound.tokenSecret})\n`);
     });
 
   app

@@ -67,6 +67,8 @@ function entryStatus(store: Store, app: string, svcPath: string, e: ApplicationE
   return { status: s, ...(warning ? { warning } : {}) };
 }
 
+const entries = (n: number): string => `${n} API ${n === 1 ? 'entry' : 'entries'}`;
+
 const condition = (type: string, ok: boolean, reason: string, message: string): Condition => ({ type, status: ok ? 'True' : 'False', reason, message });
 
 /** The status the connector writes for one Application. */
@@ -89,10 +91,10 @@ export function computeStatus(store: Store, app: KubeObject, urls: ConnectorUrls
   const served = apis.filter((e) => e.served).length;
   const conditions: Condition[] = [
     condition('SecretsFound', problems.length === 0, problems.length ? 'SecretMissing' : 'AllSecretsFound', problems.length ? problems.join('; ') : 'every credentials and request-parameters Secret exists'),
-    condition('GatewayServing', served === apis.length, served === apis.length ? 'Serving' : 'NotServing', `${served} of ${apis.length} API entries served at ${urls.gateway}/${name}/<service>/<path>`),
+    condition('GatewayServing', served === apis.length, served === apis.length ? 'Serving' : 'NotServing', `${served} of ${entries(apis.length)} served at ${urls.gateway}/${name}/<service>/<path>`),
   ];
   const state = problems.length ? 'Error' : warnings.size ? 'Warning' : 'Ready';
-  const description = problems.length ? problems.join('; ') : [...warnings].join('; ') || `${served} API entries served; events accepted at ${urls.inbound}/${name}/v1/events`;
+  const description = problems.length ? problems.join('; ') : [...warnings].join('; ') || `${entries(served)} served; events accepted at ${urls.inbound}/${name}/v1/events`;
   const stamp = (c: Condition): Condition => {
     const old = Array.isArray(prev?.conditions) ? (prev.conditions as Condition[]).find((p) => p.type === c.type) : undefined;
     return { ...c, lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : new Date().toISOString() };
