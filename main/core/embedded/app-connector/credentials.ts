@@ -38,13 +38,27 @@ const key = (...parts: string[]): string => createHash('sha256').update(parts.jo
 export class CredentialCache {
   private readonly oauth = new Map<string, CachedToken>();
   private readonly csrf = new Map<string, CsrfToken>();
+  /** Fetches in flight: concurrent calls with an empty cache share one token request. */
+  private readonly inflight = new Map<string, Promise<unknown>>();
   /** Token requests made, by token endpoint URL (for tests and the dashboard). */
   readonly tokenRequests = new Map<string, number>();
+
+  private shared<T>(k: string, fetch: () => Promise<T>): Promise<T> {
+    const running = this.inflight.get(k) as Promise<T> | undefined;
+    if (running) return running;
+    const p = fetch().finally(() => this.inflight.delete(k));
+    this.inflight.set(k, p);
+    return p;
+  }
 
   async oauthToken(c: OAuthClient, o: FetchOptions): Promise<string> {
     const k = key(c.clientId, c.clientSecret, c.authUrl);
     const cached = this.oauth.get(k);
     if (cached && cached.expiresAt > Date.now()) return cached.token;
+    return this.shared(`oauth:${k}`, () => this.fetchOAuth(k, c, o));
+  }
+
+  private async fetchOAuth(k: string, c: OAuthClient, o: FetchOptions): Promise<string> {
     this.tokenRequests.set(c.authUrl, (this.tokenRequests.get(c.authUrl) ?? 0) + 1);
     const body = new URLSearchParams({ client_id: c.clientId, client_secret: c.clientSecret, grant_type: 'client_credentials' }).toString();
     let res;
@@ -87,6 +101,10 @@ export class CredentialCache {
   async csrfToken(endpoint: string, authorization: string | undefined, o: FetchOptions): Promise<CsrfToken> {
     const cached = this.csrf.get(endpoint);
     if (cached) return cached;
+    return this.shared(`csrf:${endpoint}`, () => this.fetchCsrf(endpoint, authorization, o));
+  }
+
+  private async fetchCsrf(endpoint: string, authorization: string | undefined, o: FetchOptions): Promise<CsrfToken> {
     this.tokenRequests.set(endpoint, (this.tokenRequests.get(endpoint) ?? 0) + 1);
     let res;
     try {
