@@ -180,4 +180,17 @@ describe('the central application gateway against real local HTTP targets', () =
     expect(app.status?.state).toBe('Ready');
     expect((await call('/shop/no-secret/orders')).status).toBe(200);
   });
+
+  it('accepts OAuthWithCert and CertificateGen with a Warning saying mTLS is not emulated', async () => {
+    await env.apply(secret('cert-creds', { clientId: CLIENT.id, clientSecret: CLIENT.secret, crt: 'x', key: 'y' }), {
+      apiVersion: 'applicationconnector.kyma-project.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'certs' },
+      spec: { services: [{ id: 'c', name: 'c', displayName: 'Cert API', entries: [{ type: 'API', targetUrl: `${sys.url}/bearer`, credentials: { type: 'OAuthWithCert', secretName: 'cert-creds', authenticationUrl: `${sys.url}/oauth/token` } }] }] },
+    });
+    const app = env.store.get(APPLICATION, undefined, 'certs');
+    expect(app.status?.state).toBe('Warning');
+    expect(String(app.status?.description)).toContain('mTLS is not emulated');
+    expect((await call('/certs/cert-api/x')).status).toBe(200);
+  });
 });

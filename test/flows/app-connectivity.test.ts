@@ -182,4 +182,17 @@ module.exports = { main: async (event) => {
     const ev = JSON.parse(String((await home.cli(['events', '--type', 'order.created.v1', '-o', 'json'])).stdout)) as Array<{ source: string; traceId?: string }>;
     expect(ev.find((e) => e.traceId === traceId)?.source).toBe('shop');
   });
+
+  it('exports the Applications and their Secrets for a real cluster, with Secret values as placeholders', async () => {
+    const yaml = String((await home.cli(['app', 'export', 'shop'])).stdout);
+    expect(yaml).toContain('kind: Application');
+    expect(yaml).toContain('name: shop-oauth');
+    expect(yaml).toContain('clientSecret: <clientSecret of shop-oauth>');
+    expect(yaml).not.toContain(CLIENT.secret);
+    expect(yaml).not.toContain(b64(BASIC.password));
+    expect(yaml).not.toContain('status:');
+    expect(yaml.indexOf('kind: Secret')).toBeLessThan(yaml.indexOf('kind: Application'));
+    const env = String((await home.cli(['app', 'inbound', 'shop', '-o', 'env'])).stdout);
+    expect(env).toBe(`KYMA_APP_EVENTS_URL=${inboundUrl}\nKYMA_APP_TOKEN=${token}\n`);
+  });
 });

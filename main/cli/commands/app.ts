@@ -6,7 +6,9 @@ import { generateClient } from '../app-client-gen.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 import { APPLICATION, SECRET, type KubeObject } from '../../core/model/index.js';
-import { objectPath } from '../resource-client.js';
+import { listObjects, objectPath } from '../resource-client.js';
+import { exportManifests } from '../../core/workspace/index.js';
+import { writeFileSync } from 'node:fs';
 import { table, toYaml } from '../output.js';
 
 async function fetchSpec(app: string, service: string, refresh: boolean): Promise<ServiceSpecResponse> {
@@ -52,6 +54,45 @@ export function registerApp(program: Command): void {
       const token = Buffer.from(raw, 'base64').toString('utf8');
       if (opts.output === 'env') return void process.stdout.write(`KYMA_APP_EVENTS_URL=${inbound.url}\nKYMA_APP_TOKEN=${token}\n`);
       process.stdout.write(`URL:    ${inbound.url}  (also /${a}/events and /${a}/v2/events for CloudEvents)\nToken:  ${token}  (header: Authorization: Bearer <token>; Secret ${inbound.tokenSecret})\n`);
+    });
+
+  app
+    .command('export')
+    .description('write Applications and the Secrets they name as manifests for a real cluster (Secret values as placeholders unless --with-secrets)')
+    .argument('[application...]', 'only these (default: all)')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option('--with-secrets', 'include the Secrets\' real values (base64 data, as kubectl get -o yaml shows them)', false)
+    .action(async (names: string[], opts: { output?: string; withSecrets: boolean }) => {
+      const c = await client();
+      const apps = (await listObjects(c, APPLICATION, undefined)).filter((a) => names.length === 0 || names.includes(a.metadata.name));
+      const missing = names.filter((n) => !apps.some((a) => a.metadata.name === n));
+      if (missing.length) throw new CliError(`no Application named ${missing.join(', ')}`);
+      const secretNames = new Set<string>();
+      for (const a of apps) {
+        const services = ((a.spec as { services?: Array<{ entries?: Array<{ credentials?: { secretName?: string }; requestParametersSecretName?: string }> }> } | undefined)?.services ?? []);
+        for (const e of services.flatMap((s) => s.entries ?? [])) {
+          if (e.credentials?.secretName) secretNames.add(e.credentials.secretName);
+          if (e.requestParametersSecretName) secretNames.add(e.requestParametersSecretName);
+        }
+      }
+      const secrets: KubeObject[] = [];
+      for (const name of secretNames) {
+        const s = await c.request<KubeObject | undefined>('GET', objectPath(SECRET, 'kyma-system', name), { allow404: true });
+        if (!s) {
+          process.stderr.write(`warning: Secret kyma-system/${name} does not exist here; create it on the cluster too\n`);
+          continue;
+        }
+        if (opts.withSecrets) secrets.push(s);
+        else {
+          const { data: _data, ...rest } = s;
+          secrets.push({ ...rest, stringData: Object.fromEntries(Object.keys(s.data ?? {}).map((k) => [k, `<${k} of ${name}>`])) });
+        }
+      }
+      const yaml = exportManifests([...secrets, ...apps]);
+      if (opts.output) {
+        writeFileSync(opts.output, yaml, { mode: 0o600 });
+        process.stderr.write(`Wrote ${apps.length} Application(s) and ${secrets.length} Secret(s) to ${opts.output}${opts.withSecrets ? '' : ' (Secret values are placeholders: fill them in)'} — apply with: kubectl apply -f ${opts.output}\n`);
+      } else process.stdout.write(yaml);
     });
 
   app
