@@ -193,6 +193,6 @@ module.exports = { main: async (event) => {
     expect(yaml).not.toContain('status:');
     expect(yaml.indexOf('kind: Secret')).toBeLessThan(yaml.indexOf('kind: Application'));
     const env = String((await home.cli(['app', 'inbound', 'shop', '-o', 'env'])).stdout);
-    expect(env).toBe(`KYMA_APP_EVENTS_URL=${inboundUrl}\nKYMA_APP_TOKEN=${token}\n`);
+    expect(env).toBe(`KYMA_APP_EVENTS_URL=${inboundUrl}\nKYMA_APP_TOKEN=${token}`);
   });
 });
