@@ -11,6 +11,7 @@ import { TracesPage } from './pages/Traces.js';
 import { MetricsPage } from './pages/Metrics.js';
 import { ResourcesPage } from './pages/Resources.js';
 import { ApiRulesPage } from './pages/ApiRules.js';
+import { ApplicationsPage } from './pages/Applications.js';
 
 const NAV: Array<{ route: string; label: string }> = [
   { route: '/', label: 'Overview' },
@@ -20,6 +21,7 @@ const NAV: Array<{ route: string; label: string }> = [
   { route: '/logs', label: 'Logs' },
   { route: '/traces', label: 'Traces' },
   { route: '/metrics', label: 'Metrics' },
+  { route: '/applications', label: 'Applications' },
   { route: '/resources', label: 'Resources' },
 ];
 
@@ -40,6 +42,8 @@ function page(path: string, query: URLSearchParams): ReactNode {
       return <TracesPage selected={parts[1]} />;
     case 'metrics':
       return <MetricsPage />;
+    case 'applications':
+      return <ApplicationsPage />;
     case 'resources':
       return <ResourcesPage kind={parts[1]} namespace={parts[2]} name={parts[3]} />;
     default:

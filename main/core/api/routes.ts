@@ -36,6 +36,9 @@ export const ROUTES = {
   gatewayIssuer: '/kl/v1/gateway/issuer',
   gatewayToken: '/kl/v1/gateway/token',
   gatewayRotate: '/kl/v1/gateway/rotate',
+  applications: '/kl/v1/applications',
+  applicationCall: '/kl/v1/applications/:app/call',
+  applicationSpec: '/kl/v1/applications/:app/services/:service/spec',
 
   traces: '/kl/v1/traces',
   trace: '/kl/v1/traces/:traceId',
