@@ -1,7 +1,7 @@
 import type { EmbeddedRuntime } from '../embedded/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { createPlatformTracing } from './platform-tracing.js';
-import { createEventingModule, createServerlessModule, createTelemetryModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
+import { createServiceCatalogModule, createEventingModule, createServerlessModule, createTelemetryModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
 
 /** The live module instances, so the daemon's routes can reach their APIs (a new instance per `up`). */
 export interface ModuleHandles {
@@ -29,4 +29,5 @@ export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles
     handles.serverless = m;
     return m;
   });
+  runtime.registerModule('btp-operator', () => createServiceCatalogModule());
 }

@@ -7,3 +7,4 @@ export { createServiceRegistry, parseServiceHost } from './services/index.js';
 export * from './eventing/index.js';
 export * from './serverless/index.js';
 export * from './telemetry/index.js';
+export * from './brokers/index.js';
