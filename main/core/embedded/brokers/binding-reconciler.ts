@@ -1,6 +1,6 @@
 import { SECRET, SERVICE_BINDING, SERVICE_INSTANCE, type KubeObject } from '../../model/index.js';
 import { bindingSecretData } from './binding-secret.js';
-import { failed, inProgress, succeeded } from './conditions.js';
+import { failed, inProgress, retryNote, succeeded } from './conditions.js';
 import type { ReconcileContext } from './controller.js';
 import { BrokerCallError } from './osb-client.js';
 import { buildParameters, ParametersError } from './parameters.js';
@@ -50,7 +50,7 @@ export async function reconcileBinding(ctx: ReconcileContext, key: string, ns: s
   } catch (err) {
     if (!(err instanceof ParametersError)) throw err;
     const delay = ctx.retry(key);
-    return set(failed('Create', `${err.message} (retrying in ${Math.round(delay / 1000)} s)`));
+    return set(failed('Create', `${err.message}${retryNote(delay)}`));
   }
   const service = broker.catalog?.services.find((s) => s.id === ist.serviceOfferingID);
   const plan = service?.plans.find((p) => p.id === ist.servicePlanID);
@@ -71,7 +71,7 @@ export async function reconcileBinding(ctx: ReconcileContext, key: string, ns: s
     if (!(err instanceof BrokerCallError)) throw err;
     if (!err.transient) return set(failed('Create', err.message), { observedGeneration: generation });
     const delay = ctx.retry(key);
-    return set(failed('Create', `${err.message} (retrying in ${Math.round(delay / 1000)} s)`));
+    return set(failed('Create', `${err.message}${retryNote(delay)}`));
   }
   ctx.succeeded(key);
   const data = bindingSecretData(
@@ -111,7 +111,7 @@ async function deleteBinding(ctx: ReconcileContext, key: string, obj: KubeObject
     } catch (err) {
       if (!(err instanceof BrokerCallError)) throw err;
       const delay = ctx.retry(key);
-      return writeStatus(ctx.store, SERVICE_BINDING, obj, failed('Delete', `${err.message} (retrying in ${Math.round(delay / 1000)} s)`, true));
+      return writeStatus(ctx.store, SERVICE_BINDING, obj, failed('Delete', `${err.message}${retryNote(delay)}`, true));
     }
   }
   ctx.succeeded(key);

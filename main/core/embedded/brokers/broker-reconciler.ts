@@ -1,5 +1,5 @@
 import { SECRET, SERVICE_BROKER, type KubeObject } from '../../model/index.js';
-import { failed, succeeded } from './conditions.js';
+import { failed, retryNote, succeeded } from './conditions.js';
 import type { ReconcileContext } from './controller.js';
 import { BrokerCallError, OsbClient } from './osb-client.js';
 import { writeStatus } from './write-status.js';
@@ -26,7 +26,7 @@ export async function reconcileBroker(ctx: ReconcileContext, key: string, name: 
     password = secretValue(secret, 'password');
     if (username === undefined) {
       const delay = ctx.retry(key);
-      await writeStatus(ctx.store, SERVICE_BROKER, obj, failed('Create', `credentials Secret ${ref.namespace}/${ref.name} with keys username and password not found (retrying in ${Math.round(delay / 1000)} s)`));
+      await writeStatus(ctx.store, SERVICE_BROKER, obj, failed('Create', `credentials Secret ${ref.namespace}/${ref.name} with keys username and password not found${retryNote(delay)}`));
       return false;
     }
   }
@@ -50,7 +50,7 @@ export async function reconcileBroker(ctx: ReconcileContext, key: string, name: 
     // Keep the last good catalog: instances already provisioned by this broker still need it to unbind/deprovision.
     ctx.brokers.set({ name, client, ...(prev?.catalog ? { catalog: prev.catalog } : {}), error: err.message });
     const delay = ctx.retry(key);
-    await writeStatus(ctx.store, SERVICE_BROKER, obj, failed('Create', `${err.message} (retrying in ${Math.round(delay / 1000)} s)`));
+    await writeStatus(ctx.store, SERVICE_BROKER, obj, failed('Create', `${err.message}${retryNote(delay)}`));
     return false;
   }
 }

@@ -57,3 +57,8 @@ export function carryTransitionTimes(next: Condition[], prev: unknown): Conditio
     return o && o.status === c.status && o.reason === c.reason && o.lastTransitionTime ? { ...c, lastTransitionTime: o.lastTransitionTime } : c;
   });
 }
+
+/** ` (retrying in 2 s)` / ` (retrying in 200 ms)`, appended to a transient failure's message. */
+export function retryNote(delayMs: number, verb = 'retrying'): string {
+  return ` (${verb} in ${delayMs < 1000 ? `${delayMs} ms` : `${Math.round(delayMs / 1000)} s`})`;
+}

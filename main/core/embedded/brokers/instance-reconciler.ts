@@ -1,5 +1,5 @@
 import { SERVICE_INSTANCE, type KubeObject } from '../../model/index.js';
-import { failed, inProgress, succeeded } from './conditions.js';
+import { failed, inProgress, retryNote, succeeded } from './conditions.js';
 import type { ReconcileContext } from './controller.js';
 import { BrokerCallError } from './osb-client.js';
 import { buildParameters, ParametersError } from './parameters.js';
@@ -48,7 +48,7 @@ export async function reconcileInstance(ctx: ReconcileContext, key: string, ns: 
   } catch (err) {
     if (!(err instanceof ParametersError)) throw err;
     const delay = ctx.retry(key);
-    return set(failed('Create', `${err.message} (retrying in ${Math.round(delay / 1000)} s)`));
+    return set(failed('Create', `${err.message}${retryNote(delay)}`));
   }
   const problems = checkParameters(lookup.plan.schemas?.service_instance?.create?.parameters, params);
   if (problems.length > 0) {
@@ -71,7 +71,7 @@ export async function reconcileInstance(ctx: ReconcileContext, key: string, ns: 
     if (!(err instanceof BrokerCallError)) throw err;
     if (!err.transient) return set(failed('Create', err.message), { observedGeneration: generation });
     const delay = ctx.retry(key);
-    await set(failed('Create', `${err.message} (retrying in ${Math.round(delay / 1000)} s)`));
+    await set(failed('Create', `${err.message}${retryNote(delay)}`));
   }
 }
 
@@ -98,7 +98,7 @@ async function poll(ctx: ReconcileContext, key: string, obj: KubeObject, st: Sta
   } catch (err) {
     if (!(err instanceof BrokerCallError)) throw err;
     const delay = ctx.retry(key);
-    await set(inProgress('Create', `${err.message} (polling again in ${Math.round(delay / 1000)} s)`));
+    await set(inProgress('Create', `${err.message}${retryNote(delay, 'polling again')}`));
   }
 }
 
@@ -121,7 +121,7 @@ async function deleteInstance(ctx: ReconcileContext, key: string, obj: KubeObjec
         }
         if (op !== 'gone' && op.state === 'failed') {
           const delay = ctx.retry(key);
-          return set(failed('Delete', `broker ${b.name}: ${op.description ?? 'deprovisioning failed'} (retrying in ${Math.round(delay / 1000)} s)`), { operationType: null, operationURL: null });
+          return set(failed('Delete', `broker ${b.name}: ${op.description ?? 'deprovisioning failed'}${retryNote(delay)}`), { operationType: null, operationURL: null });
         }
       } else {
         const r = await b.client.deprovision(instanceID, String(st.serviceOfferingID), String(st.servicePlanID));
@@ -134,7 +134,7 @@ async function deleteInstance(ctx: ReconcileContext, key: string, obj: KubeObjec
     } catch (err) {
       if (!(err instanceof BrokerCallError)) throw err;
       const delay = ctx.retry(key);
-      return set(failed('Delete', `${err.message} (retrying in ${Math.round(delay / 1000)} s)`, st.ready === 'True'));
+      return set(failed('Delete', `${err.message}${retryNote(delay)}`, st.ready === 'True'));
     }
   } else if (instanceID) {
     ctx.log.warn(`ServiceInstance ${obj.metadata.namespace}/${obj.metadata.name}: broker ${String(st.broker)} is gone; removing the instance without deprovisioning`);
