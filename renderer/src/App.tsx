@@ -10,6 +10,7 @@ import { LogsPage } from './pages/Logs.js';
 import { TracesPage } from './pages/Traces.js';
 import { MetricsPage } from './pages/Metrics.js';
 import { ResourcesPage } from './pages/Resources.js';
+import { ServiceCatalogPage } from './pages/ServiceCatalog.js';
 
 const NAV: Array<{ route: string; label: string }> = [
   { route: '/', label: 'Overview' },
@@ -18,6 +19,7 @@ const NAV: Array<{ route: string; label: string }> = [
   { route: '/logs', label: 'Logs' },
   { route: '/traces', label: 'Traces' },
   { route: '/metrics', label: 'Metrics' },
+  { route: '/services', label: 'Service Catalog' },
   { route: '/resources', label: 'Resources' },
 ];
 
@@ -36,6 +38,8 @@ function page(path: string, query: URLSearchParams): ReactNode {
       return <TracesPage selected={parts[1]} />;
     case 'metrics':
       return <MetricsPage />;
+    case 'services':
+      return <ServiceCatalogPage />;
     case 'resources':
       return <ResourcesPage kind={parts[1]} namespace={parts[2]} name={parts[3]} />;
     default:

@@ -52,7 +52,7 @@ export function postgresqlOffering(entry = PG_SERVER_ENTRY): Offering {
         command: process.execPath,
         args: [entry],
         // The password goes by environment, not argv, so `ps` does not show it.
-        env: { PG_DATA_DIR: dir, PG_PORT: String(inst.port), PG_USER, PG_PASSWORD: inst.password, PG_MAX_CONNECTIONS: String(maxConnections) },
+        env: { PG_DATA_DIR: dir, PG_TEMPLATE_DIR: path.join(ctx.dataRoot, 'postgresql-template'), PG_PORT: String(inst.port), PG_USER, PG_PASSWORD: inst.password, PG_MAX_CONNECTIONS: String(maxConnections) },
         readiness: { kind: 'tcp', port: inst.port, host: '127.0.0.1' },
         // initdb of a fresh PGlite data dir takes seconds (more on a busy machine).
         startTimeoutMs: 120_000,

@@ -2,7 +2,8 @@
 // served by pglite-socket on a private Unix socket, behind a loopback TCP front that asks for the binding's password
 // (PostgreSQL cleartext password auth) before it splices the client through. pglite-socket itself accepts anyone.
 import { timingSafeEqual } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,38 @@ const user = env('PG_USER');
 const password = Buffer.from(env('PG_PASSWORD'));
 const maxConnections = Number(process.env.PG_MAX_CONNECTIONS ?? '10');
 const socketPath = path.join(os.tmpdir(), `kl-pglite-${process.pid}.sock`);
+/** Where a freshly initialised data dir is kept (per PGlite version), so later instances skip initdb. */
+const templateRoot = process.env.PG_TEMPLATE_DIR;
+
+function pgliteVersion(): string {
+  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+  return (JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Opens the data dir. A new one is copied from the template when there is one (a copy takes well under a second;
+ * PGlite's initdb takes 10-30 s on a busy laptop); otherwise initdb runs and its result becomes the template.
+ */
+async function openDb(): Promise<PGlite> {
+  const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  const template = templateRoot ? `${templateRoot}-${pgliteVersion()}` : undefined;
+  if (fresh && template && existsSync(path.join(template, 'PG_VERSION'))) {
+    cpSync(template, dataDir, { recursive: true });
+    return PGlite.create({ dataDir });
+  }
+  const db = await PGlite.create({ dataDir });
+  if (!fresh || !template) return db;
+  await db.close(); // a clean shutdown, so the copy is consistent
+  const tmp = `${template}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  cpSync(dataDir, tmp, { recursive: true });
+  try {
+    renameSync(tmp, template);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another instance made it first
+  }
+  return PGlite.create({ dataDir });
+}
 
 function errorResponse(code: string, message: string): Buffer {
   const fields = Buffer.concat([Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0`), Buffer.from([0])]);
@@ -114,7 +147,7 @@ function serveClient(client: net.Socket): void {
 
 async function main(): Promise<void> {
   rmSync(socketPath, { force: true });
-  const db = await PGlite.create({ dataDir });
+  const db = await openDb();
   const inner = new PGLiteSocketServer({ db, path: socketPath, maxConnections });
   await inner.start();
   const front = net.createServer(serveClient);
