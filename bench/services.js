@@ -1,8 +1,9 @@
 // Service consumption: provision postgresql from the built-in broker until the ServiceInstance is Ready
-// (provision_ms; a redis instance in the same run is the baseline), bind until the Secret exists (bind_ms), then a
+// (provision_cold_ms: the first one runs PGlite's initdb; provision_ms: the next ones start from the data-dir
+// template; a redis instance in the same run is the baseline), bind until the Secret exists (bind_ms), then a
 // function that reads the binding through env.secretKeyRef queries the database with a pooled `pg` client:
 // pg_query_ms_p50 is SELECT 1 timed inside the function, invoke_ms_p50 the whole call, noop_invoke_ms_p50 the same
-// function answering without touching the database (baseline). pg_server_rss_mb: the PGlite server process.
+// function answering without touching the database (baseline). pg_server_rss_mb: both PGlite server processes.
 import { readdirSync, readFileSync } from 'node:fs';
 import { percentile, rssMb, round } from './lib-proc.js';
 import { startHome, waitUntil } from './lib-daemon.js';
@@ -51,6 +52,7 @@ function pgServerPids(root) {
 const home = await startHome('services', ['serverless', 'btp-operator']);
 try {
   const redisMs = await provision('cache', 'redis', 'dev');
+  const coldMs = await provision('db-first', 'postgresql', 'dev');
   const provisionMs = await provision('db', 'postgresql', 'dev');
   let t = performance.now();
   await home.api(SB, { method: 'POST', body: JSON.stringify({ apiVersion: 'services.cloud.sap.com/v1', kind: 'ServiceBinding', metadata: { name: 'db-binding' }, spec: { serviceInstanceName: 'db' } }) });
@@ -93,6 +95,7 @@ try {
       bench: 'services',
       calls,
       provision_ms: round(provisionMs),
+      provision_cold_ms: round(coldMs),
       redis_provision_ms: round(redisMs),
       bind_ms: round(bindMs),
       pg_query_ms_p50: round(percentile(queryMs, 50), 2),
