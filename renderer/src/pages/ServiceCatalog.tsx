@@ -113,7 +113,7 @@ function Credentials({ binding }: { binding: KubeObject }) {
         </Button>
       </Group>
       {Object.entries(values).map(([k, v]) => (
-        <Text key={k} size="xs" ff="monospace">
+        <Text key={k} size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
           {k}: {v}
         </Text>
       ))}
@@ -180,13 +180,13 @@ function Offerings({ brokers }: { brokers: KubeObject[] }) {
 
 function Instances({ data }: { data: CatalogData }) {
   return (
-    <Table aria-label="Service instances">
+    <Table aria-label="Service instances" layout="fixed">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Instance</Table.Th>
-          <Table.Th>Offering / plan</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th>Ready</Table.Th>
+          <Table.Th w={140}>Instance</Table.Th>
+          <Table.Th w={150}>Offering / plan</Table.Th>
+          <Table.Th w={140}>Status</Table.Th>
+          <Table.Th w={96}>Ready</Table.Th>
           <Table.Th>Bindings → Secret, used by, credentials</Table.Th>
         </Table.Tr>
       </Table.Thead>

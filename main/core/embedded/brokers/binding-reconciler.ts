@@ -29,12 +29,13 @@ export async function reconcileBinding(ctx: ReconcileContext, key: string, ns: s
   const secretName = String(spec.secretName ?? name);
   const generation = obj.metadata.generation ?? 1;
 
+  const existingSecret = ctx.store.find(SECRET, ns, secretName);
+  // Bound and its Secret in place: nothing to do, whatever happens to the instance meanwhile (its deletion waits).
+  if (st.observedGeneration === generation && str(st.bindingID) && existingSecret) return;
   if (!instance) return set(inProgress('Create', `waiting for ServiceInstance "${String(spec.serviceInstanceName)}" in namespace ${ns}: it does not exist`));
   if (instance.metadata.deletionTimestamp) return set(failed('Create', `ServiceInstance "${instance.metadata.name}" is being deleted`));
   const ist = instance.status ?? {};
   if (ist.ready !== 'True' || !str(ist.instanceID)) return set(inProgress('Create', `waiting for ServiceInstance "${instance.metadata.name}" to be ready`));
-  const existingSecret = ctx.store.find(SECRET, ns, secretName);
-  if (st.observedGeneration === generation && str(st.bindingID) && existingSecret) return;
 
   const broker = ctx.brokers.get(String(ist.broker));
   if (!broker) {
