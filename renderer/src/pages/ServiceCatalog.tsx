@@ -1,23 +1,14 @@
 import { Anchor, Badge, Button, Code, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useState } from 'react';
-import { api, errorMessage } from '../api/client.js';
+import { errorMessage } from '../api/client.js';
 import { usePoll } from '../api/hooks.js';
-import type { KubeList, KubeObject } from '../api/types.js';
+import { loadCatalog, revealSecret, type CatalogData } from '../api/services.js';
+import type { KubeObject } from '../api/types.js';
 import { ApiProblem, EmptyState, PageTitle, StateBadge } from '../components/common.js';
 import { linkProps } from '../router.js';
 
 // Service consumption: offerings → plans (per broker), instances → bindings, with state, the functions that use each
 // binding's Secret, and credentials masked until the user asks to see them (the Secret is fetched only then).
-
-const SERVICES = '/apis/services.cloud.sap.com/v1';
-const BROKERS = '/apis/services.kyma-local.dev/v1alpha1/servicebrokers';
-
-interface CatalogData {
-  brokers: KubeObject[];
-  instances: KubeObject[];
-  bindings: KubeObject[];
-  functions: KubeObject[];
-}
 
 interface PlanSummary {
   name: string;
@@ -29,16 +20,6 @@ interface OfferingSummary {
   name: string;
   description?: string;
   plans?: PlanSummary[];
-}
-
-async function load(signal: AbortSignal): Promise<CatalogData> {
-  const [brokers, instances, bindings, functions] = await Promise.all([
-    api<KubeList>(BROKERS, { signal }),
-    api<KubeList>(`${SERVICES}/serviceinstances`, { signal }),
-    api<KubeList>(`${SERVICES}/servicebindings`, { signal }),
-    api<KubeList>('/apis/serverless.kyma-project.io/v1alpha2/functions', { signal }),
-  ]);
-  return { brokers: brokers.items, instances: instances.items, bindings: bindings.items, functions: functions.items };
 }
 
 /** The upstream printer column "Status": the first condition's reason; its message explains it. */
@@ -86,8 +67,7 @@ function Credentials({ binding }: { binding: KubeObject }) {
   if (binding.status?.ready !== 'True') return <Text c="dimmed">—</Text>;
   const reveal = async (): Promise<void> => {
     try {
-      const s = await api<KubeObject>(`/api/v1/namespaces/${encodeURIComponent(ns)}/secrets/${encodeURIComponent(secret)}`);
-      setValues(Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, atob(v)])));
+      setValues(await revealSecret(ns, secret));
     } catch (err) {
       setError(errorMessage(err));
     }
@@ -245,7 +225,7 @@ function Instances({ data }: { data: CatalogData }) {
 }
 
 export function ServiceCatalogPage() {
-  const { data, error } = usePoll(load, 2000, []);
+  const { data, error } = usePoll(loadCatalog, 2000, []);
   return (
     <>
       <PageTitle>Service Catalog</PageTitle>
