@@ -12,6 +12,7 @@ import { MetricsPage } from './pages/Metrics.js';
 import { ResourcesPage } from './pages/Resources.js';
 import { ApiRulesPage } from './pages/ApiRules.js';
 import { ApplicationsPage } from './pages/Applications.js';
+import { ServiceCatalogPage } from './pages/ServiceCatalog.js';
 
 const NAV: Array<{ route: string; label: string }> = [
   { route: '/', label: 'Overview' },
@@ -22,6 +23,7 @@ const NAV: Array<{ route: string; label: string }> = [
   { route: '/traces', label: 'Traces' },
   { route: '/metrics', label: 'Metrics' },
   { route: '/applications', label: 'Applications' },
+  { route: '/services', label: 'Service Catalog' },
   { route: '/resources', label: 'Resources' },
 ];
 
@@ -44,6 +46,8 @@ function page(path: string, query: URLSearchParams): ReactNode {
       return <MetricsPage />;
     case 'applications':
       return <ApplicationsPage />;
+    case 'services':
+      return <ServiceCatalogPage />;
     case 'resources':
       return <ResourcesPage kind={parts[1]} namespace={parts[2]} name={parts[3]} />;
     default:

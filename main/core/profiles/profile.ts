@@ -1,5 +1,5 @@
 /** The cluster profile schema (cluster-profiles/*.yaml), after validation and defaulting. */
-export const MODULE_NAMES = ['serverless', 'eventing', 'api-gateway', 'application-connector', 'telemetry'] as const;
+export const MODULE_NAMES = ['serverless', 'eventing', 'api-gateway', 'application-connector', 'telemetry', 'btp-operator'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
 import type { RuntimeKind } from '../api/index.js';
@@ -14,6 +14,8 @@ export interface ProfilePorts {
   publisher: number;
   /** OTLP/HTTP receiver. */
   otlp: number;
+  /** The built-in OSB service broker (btp-operator module); default 0. */
+  broker: number;
 }
 
 export interface ProfileLimits {

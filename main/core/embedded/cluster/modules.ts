@@ -6,6 +6,7 @@ import { createServerlessModule, type ServerlessModule, type ServerlessModuleOpt
 import { createTelemetryModule } from '../otlp/index.js';
 import { createGatewayModule, type GatewayModule } from '../gateway/index.js';
 import { createAppConnectorModule, type AppConnectorModule } from '../app-connector/index.js';
+import { createServiceCatalogModule } from '../brokers/index.js';
 
 /** The live module instances, so the runtime's capabilities can reach their APIs (a new instance per `up`). */
 export interface ModuleHandles {
@@ -48,4 +49,5 @@ export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles
     handles.appConnector = m;
     return m;
   });
+  runtime.registerModule('btp-operator', () => createServiceCatalogModule());
 }
