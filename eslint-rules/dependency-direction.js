@@ -21,6 +21,7 @@ function layerOf(rel) {
 /** For each layer, the layers it may import from (besides itself). */
 const ALLOWED = {
   model: [],
+  api: [],
   'function-runtime': [],
   store: ['model'],
   profiles: ['model'],
@@ -28,8 +29,8 @@ const ALLOWED = {
   workspace: ['model'],
   runtime: ['model', 'profiles'],
   embedded: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime'],
-  kind: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime'],
-  daemon: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind'],
+  kind: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime'],
+  daemon: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind'],
   cli: ['model', 'profiles', 'workspace', 'daemon'],
   electron: ['model', 'daemon'],
   renderer: [],

@@ -1,3 +1,3 @@
 export type * from './store.js';
 export { createFileStore, type FileStore, type FileStoreOptions } from './file-store.js';
-export { mergePatch, jsonPatch } from './patch.js';
+export { mergePatch, jsonPatch, deepEqual } from './patch.js';
