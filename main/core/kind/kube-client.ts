@@ -24,7 +24,28 @@ export function loadKubeConfig(opts: KubeClientOptions): KubeConfig {
     }
     kc.setCurrentContext(opts.context);
   }
-  return kc;
+  return loopbackHttp(kc);
+}
+
+/**
+ * client-node refuses plain http unless skipTLSVerify is set. A loopback http server (the daemon's own API)
+ * has no TLS to verify, so for those clusters the flag is set and credentials in the URL move to the user;
+ * every other server is left exactly as configured.
+ */
+function loopbackHttp(kc: KubeConfig): KubeConfig {
+  let changed = false;
+  const clusters = kc.clusters.map((c) => {
+    const url = new URL(c.server);
+    if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return c;
+    changed = true;
+    url.username = '';
+    url.password = '';
+    return { ...c, server: url.toString().replace(/\/$/, ''), skipTLSVerify: true };
+  });
+  if (!changed) return kc;
+  const out = new KubeConfig();
+  out.loadFromOptions({ clusters, users: kc.users, contexts: kc.contexts, currentContext: kc.currentContext });
+  return out;
 }
 
 function code(err: unknown): number | undefined {
