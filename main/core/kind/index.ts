@@ -10,4 +10,5 @@ export { imagePresence, enginePlatform, pullMissing, saveImages, loadImages, pus
 export { kindPreflight, preflightFailure, memoryNeededGiB, type PreflightOptions } from './preflight.js';
 export { KubeClient, loadKubeConfig, waitForState, stateMessage, collectionPath, FIELD_MANAGER, type KubeObjectLike } from './kube-client.js';
 export { telemetryPipelines, istioTracing, forwarderConfig } from './telemetry-bridge.js';
+export { ResourceSync, desiredObject } from './resource-sync.js';
 export { kindUpPlan, renderPlan, type KindUpPlan } from './plan.js';
