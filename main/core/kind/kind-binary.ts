@@ -53,7 +53,10 @@ export interface DownloadOptions {
   cacheDir: string;
   /** Replaces `https://github.com/kubernetes-sigs/kind/releases/download` (tests, mirrors). */
   baseUrl?: string;
+  /** For the whole binary (default 120 s). */
   timeoutMs?: number;
+  /** For the small checksum file, which doubles as the "are we online" probe (default 3 s). */
+  probeTimeoutMs?: number;
 }
 
 /**
@@ -70,7 +73,7 @@ export async function downloadKind(opts: DownloadOptions): Promise<KindBinary> {
   let sumText: string;
   let body: Buffer;
   try {
-    const sumRes = await fetch(`${url}.sha256sum`, { signal: AbortSignal.timeout(timeout) });
+    const sumRes = await fetch(`${url}.sha256sum`, { signal: AbortSignal.timeout(opts.probeTimeoutMs ?? Math.min(timeout, 3000)) });
     if (!sumRes.ok) throw fail(`checksum file answered HTTP ${sumRes.status}`);
     sumText = await sumRes.text();
     const res = await fetch(url, { signal: AbortSignal.timeout(timeout) });

@@ -49,6 +49,10 @@ export class KindRuntime {
 
   constructor(private readonly opts: KindRuntimeOptions) {}
 
+  private get env(): NodeJS.ProcessEnv {
+    return this.opts.env ?? process.env;
+  }
+
   get kubeconfigPath(): string {
     return join(this.opts.stateDir, 'kubeconfig');
   }
@@ -93,7 +97,7 @@ export class KindRuntime {
     if (!kindPath) {
       this.set('preflight', 'process', 'Starting', 'kind not found; downloading the pinned release', onProgress);
       try {
-        kindPath = (await downloadKind({ cacheDir: this.opts.cacheDir, timeoutMs: 4000 })).path;
+        kindPath = (await downloadKind({ cacheDir: this.opts.cacheDir, ...(this.env.KYMA_LOCAL_KIND_BASE_URL ? { baseUrl: this.env.KYMA_LOCAL_KIND_BASE_URL } : {}) })).path;
       } catch (err) {
         const msg = `kind is not installed and could not be downloaded (${(err as Error).message.split(' — ')[0]}) — ${kindInstallHint(this.opts.cacheDir)}`;
         this.set('preflight', 'process', 'Failed', msg, onProgress);
