@@ -13,4 +13,5 @@ export { telemetryPipelines, istioTracing, forwarderConfig } from './telemetry-b
 export { ResourceSync, desiredObject } from './resource-sync.js';
 export { KindRuntime, KindUpError, type KindRuntimeOptions } from './kind-runtime.js';
 export { loadManifest, manifestObjects, manifestCachePath } from './manifests.js';
+export { connectCluster, attachedModules, type AttachTarget, type AttachedModule } from './attach.js';
 export { kindUpPlan, renderPlan, type KindUpPlan } from './plan.js';

@@ -15,6 +15,7 @@ import { loadManifest, manifestObjects } from './manifests.js';
 import { kindPreflight, preflightFailure } from './preflight.js';
 import { configureNodeMirrors, ensureRegistry } from './registry.js';
 import { desiredObject, ResourceSync } from './resource-sync.js';
+import { attachedModules, connectCluster } from './attach.js';
 import { istioTracing, telemetryPipelines } from './telemetry-bridge.js';
 
 export interface KindRuntimeOptions {
@@ -38,7 +39,7 @@ export class KindUpError extends Error {}
  * Kyma modules from their pinned release manifests, and the daemon's resources mirrored onto it.
  */
 export class KindRuntime {
-  readonly kind = 'kind' as const;
+  readonly kind: 'kind' | 'kubernetes';
   private phase: RuntimePhase = 'Stopped';
   private readonly components = new Map<string, ComponentStatus>();
   private profile: Profile | undefined;
@@ -47,7 +48,10 @@ export class KindRuntime {
   private sync: ResourceSync | undefined;
   private docker: Docker | undefined;
 
-  constructor(private readonly opts: KindRuntimeOptions) {}
+  /** `attach`: an existing cluster (runtime `kubernetes`) — the same code minus creating and installing. */
+  constructor(private readonly opts: KindRuntimeOptions & { attach?: boolean }) {
+    this.kind = opts.attach ? 'kubernetes' : 'kind';
+  }
 
   private get env(): NodeJS.ProcessEnv {
     return this.opts.env ?? process.env;
@@ -63,6 +67,7 @@ export class KindRuntime {
   }
 
   async up(profile: Profile, onProgress: ProgressListener): Promise<RuntimeStatus> {
+    if (profile.runtime === 'kubernetes') return this.upAttached(profile, onProgress);
     if (!profile.kind) throw new KindUpError(`profile ${profile.name} has no spec.kind section`);
     this.profile = profile;
     this.phase = 'Starting';
@@ -80,6 +85,28 @@ export class KindRuntime {
       return this.status();
     } catch (err) {
       this.phase = 'Failed';
+      throw err;
+    }
+  }
+
+  private async upAttached(profile: Profile, onProgress: ProgressListener): Promise<RuntimeStatus> {
+    this.profile = profile;
+    this.phase = 'Starting';
+    this.components.clear();
+    try {
+      this.set('cluster', 'process', 'Starting', 'connecting', onProgress);
+      const { client, version } = await connectCluster(profile.kubernetes ?? {});
+      this.client = client;
+      this.set('cluster', 'process', 'Ready', `${client.server} (Kubernetes ${version}${profile.kubernetes?.context ? `, context ${profile.kubernetes.context}` : ''})`, onProgress);
+      for (const m of await attachedModules(client, profile.modules)) this.set(m.module, 'module', m.state, m.message, onProgress);
+      this.sync = new ResourceSync({ store: this.opts.store, client, types: this.opts.types, log: this.opts.log.child({ component: 'cluster-sync' }) });
+      await this.sync.start();
+      this.startedAt = new Date().toISOString();
+      this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
+      return this.status();
+    } catch (err) {
+      this.phase = 'Failed';
+      this.set('cluster', 'process', 'Failed', (err as Error).message, onProgress);
       throw err;
     }
   }
@@ -196,7 +223,8 @@ export class KindRuntime {
   async down(onProgress: ProgressListener = () => {}): Promise<void> {
     this.sync?.stop();
     this.sync = undefined;
-    if (!this.profile?.kind || !this.docker) {
+    // Never stop someone else's cluster: an attached cluster is only let go.
+    if (this.opts.attach || !this.profile?.kind || !this.docker) {
       this.phase = 'Stopped';
       return;
     }
@@ -209,12 +237,12 @@ export class KindRuntime {
 
   status(): RuntimeStatus {
     return {
-      runtime: 'kind',
+      runtime: this.kind,
       ...(this.profile ? { profile: this.profile.name, profileSource: this.profile.source } : {}),
       phase: this.phase,
       ...(this.startedAt ? { startedAt: this.startedAt } : {}),
       components: [...this.components.values()],
-      notes: [`kubeconfig: ${this.kubeconfigPath}`],
+      notes: this.opts.attach ? [`kubeconfig: ${this.profile?.kubernetes?.kubeconfig ?? '$KUBECONFIG or ~/.kube/config'}`] : [`kubeconfig: ${this.kubeconfigPath}`],
     };
   }
 

@@ -1,4 +1,4 @@
-import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, makeInformer, type KubernetesObject, type KubernetesListObject } from '@kubernetes/client-node';
+import { ApiException, KubeConfig, KubernetesObjectApi, VersionApi, PatchStrategy, Watch, makeInformer, type KubernetesObject, type KubernetesListObject } from '@kubernetes/client-node';
 
 export const FIELD_MANAGER = 'kyma-local';
 
@@ -76,6 +76,12 @@ export class KubeClient {
 
   get server(): string {
     return this.config.getCurrentCluster()?.server ?? '';
+  }
+
+  /** The server's Kubernetes version (`GET /version`), which also proves the credentials work. */
+  async serverVersion(): Promise<string> {
+    const v = await this.config.makeApiClient(VersionApi).getCode();
+    return v.gitVersion;
   }
 
   /** Server-side apply; `force` takes fields over from other managers (we are the source of truth for ours). */

@@ -2,7 +2,7 @@
 export const MODULE_NAMES = ['serverless', 'eventing', 'api-gateway', 'application-connector', 'telemetry'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
-export type RuntimeKind = 'embedded' | 'kind';
+export type RuntimeKind = 'embedded' | 'kind' | 'kubernetes';
 
 export interface ProfilePorts {
   /** 0 means "any free loopback port". */
@@ -68,4 +68,13 @@ export interface Profile {
   /** nats-server binary path; resolution order: this, then $KYMA_LOCAL_NATS_SERVER, then PATH. */
   natsServer?: string;
   kind?: KindSettings;
+  /** runtime `kubernetes`: an existing cluster (for example a real Kyma cluster) to attach to. */
+  kubernetes?: KubernetesSettings;
+}
+
+export interface KubernetesSettings {
+  /** Absolute path of a kubeconfig; default $KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  /** Default: the kubeconfig's current context. */
+  context?: string;
 }
