@@ -32,7 +32,7 @@ describe('KindRuntime.up without a cluster toolchain', () => {
     const rt = runtime({ PATH: '/nonexistent', DOCKER_HOST: `unix://${path.join(dir, 'none.sock')}` });
     const events: ProgressEvent[] = [];
     await expect(rt.up(profile, (e) => events.push(e))).rejects.toThrow(/^Docker engine: not reachable at unix:\/\/.*none\.sock.*DOCKER_HOST=.* is set/);
-    expect(rt.status()).toMatchObject({ runtime: 'kind', phase: 'Failed', components: [{ name: 'preflight', state: 'Failed' }] });
+    expect(rt.status()).toMatchObject({ runtime: 'kind', phase: 'Stopped', components: [{ name: 'preflight', state: 'Failed' }] });
     expect(events.map((e) => `${e.component} ${e.state}`)).toEqual(['preflight Starting', 'preflight Failed']);
   });
 

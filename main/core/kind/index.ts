@@ -11,7 +11,7 @@ export { kindPreflight, preflightFailure, memoryNeededGiB, type PreflightOptions
 export { KubeClient, loadKubeConfig, waitForState, stateMessage, collectionPath, FIELD_MANAGER, type KubeObjectLike } from './kube-client.js';
 export { telemetryPipelines, istioTracing, forwarderConfig } from './telemetry-bridge.js';
 export { ResourceSync, desiredObject } from './resource-sync.js';
-export { KindRuntime, KindUpError, type KindRuntimeOptions } from './kind-runtime.js';
+export { KindRuntime, KindUpError, createKindRuntime, type KindRuntimeOptions } from './kind-runtime.js';
 export { loadManifest, manifestObjects, manifestCachePath } from './manifests.js';
 export { connectCluster, attachedModules, type AttachTarget, type AttachedModule } from './attach.js';
 export { kindUpPlan, renderPlan, type KindUpPlan } from './plan.js';

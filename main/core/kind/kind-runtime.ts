@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { KubeObject, Logger, ResourceType } from '../model/index.js';
 import type { Profile } from '../profiles/index.js';
-import type { ComponentState, ComponentStatus, ProgressListener, ResourceChange, RuntimePhase, RuntimeStatus } from '../runtime.js';
-import type { Store } from '../store/index.js';
+import type { ComponentState, ComponentStatus, ProgressListener, ResourceChange, Runtime, RuntimeCapabilities, RuntimePhase, RuntimeStatus } from '../runtime.js';
+import { applyObject, deleteObject, watchObjects, type Store } from '../store/index.js';
 import { dockerClient, nodeContainers, startNodes, stopNodes } from './docker.js';
 import { downloadKind, findKind, kindInstallHint } from './kind-binary.js';
 import { createCluster, getKubeconfig } from './kind-cli.js';
@@ -14,7 +14,7 @@ import { KubeClient, waitForState } from './kube-client.js';
 import { loadManifest, manifestObjects } from './manifests.js';
 import { kindPreflight, preflightFailure } from './preflight.js';
 import { configureNodeMirrors, ensureRegistry } from './registry.js';
-import { desiredObject, ResourceSync } from './resource-sync.js';
+import { ResourceSync } from './resource-sync.js';
 import { attachedModules, connectCluster } from './attach.js';
 import { istioTracing, telemetryPipelines } from './telemetry-bridge.js';
 
@@ -34,12 +34,22 @@ export interface KindRuntimeOptions {
 /** A failure of `up` that already says what to do (preflight, kind, Docker); the daemon shows it as is. */
 export class KindUpError extends Error {}
 
+export function createKindRuntime(opts: KindRuntimeOptions & { attach?: boolean }): KindRuntime {
+  return new KindRuntime(opts);
+}
+
 /**
  * The kind runtime: a kind cluster (created once, then stopped and started with its node containers), the real
  * Kyma modules from their pinned release manifests, and the daemon's resources mirrored onto it.
  */
-export class KindRuntime {
+export class KindRuntime implements Runtime {
   readonly kind: 'kind' | 'kubernetes';
+  /**
+   * The dev loop writes to the daemon's store like on the embedded runtime; the sync carries it to the cluster.
+   * Functions and events (invoke, revisions, the event inspector) are not offered on this runtime yet: the
+   * daemon's routes answer 501 naming it.
+   */
+  readonly capabilities: RuntimeCapabilities;
   private phase: RuntimePhase = 'Stopped';
   private readonly components = new Map<string, ComponentStatus>();
   private profile: Profile | undefined;
@@ -51,6 +61,7 @@ export class KindRuntime {
   /** `attach`: an existing cluster (runtime `kubernetes`) — the same code minus creating and installing. */
   constructor(private readonly opts: KindRuntimeOptions & { attach?: boolean }) {
     this.kind = opts.attach ? 'kubernetes' : 'kind';
+    this.capabilities = { dev: { apply: (obj) => applyObject(opts.store, obj) } };
   }
 
   private get env(): NodeJS.ProcessEnv {
@@ -84,9 +95,14 @@ export class KindRuntime {
       this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
       return this.status();
     } catch (err) {
-      this.phase = 'Failed';
+      this.phase = this.afterFailure();
       throw err;
     }
+  }
+
+  /** Nothing created or started yet (preflight, kind missing): the runtime is just Stopped, with the reason shown. */
+  private afterFailure(): RuntimePhase {
+    return this.components.get('cluster')?.state === 'Ready' ? 'Failed' : 'Stopped';
   }
 
   private async upAttached(profile: Profile, onProgress: ProgressListener): Promise<RuntimeStatus> {
@@ -105,8 +121,8 @@ export class KindRuntime {
       this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
       return this.status();
     } catch (err) {
-      this.phase = 'Failed';
-      this.set('cluster', 'process', 'Failed', (err as Error).message, onProgress);
+      this.phase = this.afterFailure();
+      if (this.components.get('cluster')?.state !== 'Ready') this.set('cluster', 'process', 'Failed', (err as Error).message, onProgress);
       throw err;
     }
   }
@@ -246,19 +262,17 @@ export class KindRuntime {
     };
   }
 
-  /** Direct writes to the cluster (the daemon's store normally goes through the sync). */
+  /** Writes go to the daemon's store, the one source of truth; the sync server-side applies them to the cluster. */
   async apply(obj: KubeObject): Promise<KubeObject> {
-    if (!this.client) throw new Error('the kind cluster is not up — run `kyma-local up --profile kind`');
-    return (await this.client.apply(desiredObject(obj))) as unknown as KubeObject;
+    return (await applyObject(this.opts.store, obj)).object;
   }
 
   async delete(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<void> {
-    if (!this.client) throw new Error('the kind cluster is not up — run `kyma-local up --profile kind`');
-    await this.client.delete(obj);
+    await deleteObject(this.opts.store, obj);
   }
 
   /** Changes as the daemon sees them: the store, into which the cluster's status is copied. */
   watch(listener: (change: ResourceChange) => void): () => void {
-    return this.opts.store.watch(undefined, {}, (ev) => listener({ type: ev.type, object: ev.object }));
+    return watchObjects(this.opts.store, listener);
   }
 }

@@ -1,4 +1,4 @@
-import type { DoctorCheck } from '../api/doctor.js';
+import type { DoctorCheck } from '../api/index.js';
 import type { ModuleName, Profile } from '../profiles/index.js';
 import { dockerClient, dockerEndpoint, engineFacts, type EngineFacts } from './docker.js';
 import { findKind, kindInstallHint } from './kind-binary.js';
