@@ -11,3 +11,4 @@ export type * from './functions.js';
 export type * from './telemetry.js';
 export type * from './resources.js';
 export type { DoctorCheck } from './doctor.js';
+export type { UpPlan } from './plan.js';

@@ -131,7 +131,7 @@ export class KindRuntime implements Runtime {
   private async preflight(profile: Profile, onProgress: ProgressListener): Promise<string> {
     this.set('preflight', 'process', 'Starting', 'checking Docker and kind', onProgress);
     const checks = await kindPreflight({ profile, cacheDir: this.opts.cacheDir, ...(this.opts.env ? { env: this.opts.env } : {}) });
-    const blocking = preflightFailure(checks.filter((c) => c.name !== 'kind'));
+    const blocking = preflightFailure(checks);
     if (blocking) {
       this.set('preflight', 'process', 'Failed', blocking, onProgress);
       throw new KindUpError(blocking);
@@ -147,7 +147,7 @@ export class KindRuntime implements Runtime {
         throw new KindUpError(msg);
       }
     }
-    const warnings = checks.filter((c) => c.status === 'warn').map((c) => `${c.name}: ${c.detail}`);
+    const warnings = checks.filter((c) => c.status === 'warn' && c.name !== 'kind').map((c) => `${c.name}: ${c.detail}`);
     this.set('preflight', 'process', 'Ready', warnings.join('; ') || undefined, onProgress);
     return kindPath;
   }
