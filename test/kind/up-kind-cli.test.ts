@@ -45,6 +45,13 @@ describe('up --profile kind from the CLI', () => {
     expect(r.stderr).toContain(`place it at ${join(home!.dir, 'cache', 'bin', 'kind-v0.31.0')}`);
     const st = await statusJson(home!);
     expect(st.cluster).toMatchObject({ phase: 'Stopped', profile: 'kind', components: [{ name: 'preflight', state: 'Failed' }] });
+    // On the kind runtime `kubeconfig` hands out the cluster's, which does not exist before a cluster does.
+    const kc = await run(['kubeconfig']);
+    expect(kc.exitCode).toBe(1);
+    expect(kc.stderr).toContain('the kind cluster has no kubeconfig yet');
+    const own = await run(['kubeconfig', '--daemon']);
+    expect(own.exitCode).toBe(0);
+    expect(own.stdout).toContain('current-context: kyma-local');
   });
 
   it('with the Docker engine unreachable: fails naming Docker', async () => {

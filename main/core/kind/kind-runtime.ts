@@ -16,7 +16,7 @@ import { kindPreflight, preflightFailure } from './preflight.js';
 import { configureNodeMirrors, ensureRegistry } from './registry.js';
 import { ResourceSync } from './resource-sync.js';
 import { attachedModules, connectCluster } from './attach.js';
-import { istioTracing, telemetryPipelines } from './telemetry-bridge.js';
+import { istioTracing } from './telemetry-bridge.js';
 
 export interface KindRuntimeOptions {
   /** The runtime's own state dir; the cluster's kubeconfig is written here (0600). */
@@ -199,10 +199,9 @@ export class KindRuntime implements Runtime {
     if (plan.steps.length === 0) return;
     await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: plan.namespace, ...(plan.steps.some((s) => s.module === 'istio') ? { labels: { 'istio-injection': 'enabled' } } : {}) } });
     for (const step of plan.steps) await this.installModule(step, onProgress);
-    if (profile.modules.includes('telemetry')) {
-      for (const obj of telemetryPipelines()) await client.apply(obj as never);
-      if (plan.steps.some((s) => s.module === 'istio')) await client.apply(istioTracing() as never);
-    }
+    // Istio's mesh-wide tracing at 100 % for development. The pipelines that would carry the cluster's telemetry
+    // to the daemon (telemetryPipelines) are not applied: their OTLP forwarder container is not started yet.
+    if (profile.modules.includes('telemetry') && plan.steps.some((s) => s.module === 'istio')) await client.apply(istioTracing() as never);
   }
 
   private async installModule(step: ModuleInstallStep, onProgress: ProgressListener): Promise<void> {

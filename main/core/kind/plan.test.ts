@@ -68,7 +68,7 @@ describe('the dry-run plan text', () => {
     expect(cfg.nodes[0]!.image).toMatch(/^kindest\/node:v1\.34\.3@sha256:[0-9a-f]{64}$/);
     for (const rel of Object.values(MODULE_RELEASES)) expect(text).toContain(`/releases/download/${rel.tag}/${rel.manifest}`);
     const docs = parseAllDocuments(text.split('# Module CRs (laptop-sized overrides of the default CRs):\n')[1]!).map((d) => d.toJS() as { kind?: string } | null);
-    expect(docs.map((d) => d?.kind).filter(Boolean)).toEqual(expect.arrayContaining(['Istio', 'APIGateway', 'NATS', 'Eventing', 'Serverless', 'Telemetry', 'TracePipeline', 'LogPipeline', 'Telemetry']));
+    expect(docs.map((d) => d?.kind).filter(Boolean)).toEqual(expect.arrayContaining(['Istio', 'APIGateway', 'NATS', 'Eventing', 'Serverless', 'Telemetry', 'ConfigMap']));
     expect(text).toContain('europe-docker.pkg.dev/kyma-project/prod/eventing-publisher-proxy:1.3.1');
     expect(text).toContain('registry:3');
     expect(text).toContain('skipped: application-connector');
