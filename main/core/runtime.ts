@@ -4,6 +4,8 @@ import type {
   ApplyOutcome,
   ComponentState,
   ComponentStatus,
+  DebugOptions,
+  DebugSession,
   EventQuery,
   EventSummary,
   EventWithAttempts,
@@ -84,6 +86,12 @@ export interface FunctionsCapability {
    */
   rollback(namespace: string, name: string, toRevision?: number): Promise<RevisionRecord>;
   functionUrl(namespace: string, name: string): FunctionUrl;
+  /**
+   * Serves the function from one replica started with the Node inspector on 127.0.0.1:`port` (later saves keep
+   * it); `undefined` returns to normal. Resolves once the new revision serves. Absent where a runtime cannot.
+   */
+  debug?(namespace: string, name: string, opts: DebugOptions | undefined): Promise<DebugSession | undefined>;
+  debugSession?(namespace: string, name: string): DebugSession | undefined;
 }
 
 /**

@@ -50,3 +50,28 @@ export interface FunctionDetails {
   /** Folder holding the function's revisions and history. */
   stateDir: string;
 }
+
+/** `kyma-local debug`: the Node inspector's loopback port, and whether every invocation stops before the handler. */
+export interface DebugOptions {
+  port: number;
+  break: boolean;
+}
+
+/** A function being debugged: where to attach and which file the inspector reports for the handler. */
+export interface DebugSession extends DebugOptions {
+  namespace: string;
+  name: string;
+  revision: number;
+  /** The handler as the inspector sees it: the dev folder's own file, or a stable path for inline functions. */
+  handlerFile: string;
+  /** True when handlerFile is the user's own file in a dev folder (no path mapping needed). */
+  fromDevFolder: boolean;
+}
+
+/** What the debug route answers: the session plus the inspector's own target. */
+export interface DebugInfo {
+  session: DebugSession;
+  /** ws://127.0.0.1:PORT/<id> of the handler's process, from the inspector's /json/list. */
+  webSocketDebuggerUrl?: string;
+  devtoolsUrl?: string;
+}
