@@ -8,6 +8,8 @@ export const ROUTES = {
   status: '/kl/v1/status',
   profiles: '/kl/v1/profiles',
   up: '/kl/v1/up',
+  /** POST {profile}: the plan `up` would carry out, and its preflight, without changing anything. */
+  upPlan: '/kl/v1/up/plan',
   down: '/kl/v1/down',
   shutdown: '/kl/v1/shutdown',
 

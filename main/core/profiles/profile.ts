@@ -103,4 +103,13 @@ export interface Profile {
   kind?: KindSettings;
   /** spec.oidc; without it the issuer has the demo client and user (DEFAULT_OIDC). */
   oidc?: OidcSettings;
+  /** runtime `kubernetes`: an existing cluster (for example a real Kyma cluster) to attach to. */
+  kubernetes?: KubernetesSettings;
+}
+
+export interface KubernetesSettings {
+  /** Absolute path of a kubeconfig; default $KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  /** Default: the kubeconfig's current context. */
+  context?: string;
 }

@@ -43,7 +43,7 @@ describe('shipped profiles', () => {
   it('kind: kind settings with ingress port mappings', async () => {
     const p = await loadProfile('kind');
     expect(p.runtime).toBe('kind');
-    expect(p.kind?.nodeImage).toMatch(/^kindest\/node:v1\.31\.\d+$/);
+    expect(p.kind?.nodeImage).toMatch(/^kindest\/node:v1\.34\.\d+$/);
     expect(p.kind?.portMappings.map((m) => m.containerPort).sort()).toEqual([443, 80]);
   });
 

@@ -174,6 +174,8 @@ class FileStoreImpl implements FileStore {
       resourceVersion: cur.metadata.resourceVersion,
       ...(cur.metadata.deletionTimestamp ? { deletionTimestamp: cur.metadata.deletionTimestamp } : {}),
     };
+    // Like the apiserver: an update that sends no managedFields keeps the recorded ones.
+    if (obj.metadata.managedFields === undefined && cur.metadata.managedFields !== undefined) obj.metadata.managedFields = cur.metadata.managedFields;
     if (type.hasStatus) {
       if (cur.status !== undefined) obj.status = cur.status;
       else delete obj.status;
@@ -282,7 +284,8 @@ class FileStoreImpl implements FileStore {
     const ns = this.nsFor(type, obj.metadata.namespace);
     if (ns === undefined) delete obj.metadata.namespace;
     else obj.metadata.namespace = ns;
-    delete obj.metadata.managedFields;
+    // Server-side apply keeps field ownership here; anything that is not a list of entries is dropped.
+    if (!Array.isArray(obj.metadata.managedFields)) delete obj.metadata.managedFields;
     return obj;
   }
 
