@@ -49,6 +49,11 @@ export interface ProgressEvent {
 
 export type ProgressListener = (ev: ProgressEvent) => void;
 
+export interface UpOptions {
+  /** Never download anything (e.g. nats-server); fail with what to put where instead. */
+  offline?: boolean;
+}
+
 export interface ResourceChange {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
   object: KubeObject;
@@ -57,7 +62,7 @@ export interface ResourceChange {
 export interface Runtime {
   readonly kind: RuntimeKind;
   /** Brings the cluster up with `profile`; resolves when every enabled module is Ready, rejects with the reason otherwise. */
-  up(profile: Profile, onProgress: ProgressListener): Promise<RuntimeStatus>;
+  up(profile: Profile, onProgress: ProgressListener, opts?: UpOptions): Promise<RuntimeStatus>;
   /** Stops every module and process; resolves when all children have exited. */
   down(onProgress?: ProgressListener): Promise<void>;
   status(): RuntimeStatus;

@@ -34,10 +34,10 @@ interface UpResult {
   status?: RuntimeStatus;
 }
 
-export async function runUp(client: DaemonClient, profile: string | undefined): Promise<RuntimeStatus | undefined> {
+export async function runUp(client: DaemonClient, profile: string | undefined, offline = false): Promise<RuntimeStatus | undefined> {
   const onProgress = progressPrinter();
   let result: UpResult | undefined;
-  await client.stream('POST', '/kl/v1/up', profile ? { profile } : {}, (item) => {
+  await client.stream('POST', '/kl/v1/up', { ...(profile ? { profile } : {}), ...(offline ? { offline } : {}) }, (item) => {
     const it = item as { type: 'progress' | 'result' };
     if (it.type === 'progress') onProgress(item as ProgressEvent);
     else if (it.type === 'result') result = item as UpResult;
@@ -53,20 +53,21 @@ export function registerUp(program: Command): void {
     .description('start the daemon if needed and bring the local cluster up')
     .option('-p, --profile <name|file>', 'cluster profile: a name from cluster-profiles/ or a YAML file', undefined)
     .option('--foreground', 'run the daemon in this terminal (Ctrl-C stops it)', false)
-    .action(async (opts: { profile?: string; foreground: boolean }) => {
+    .option('--offline', 'never download anything (a missing nats-server is an error that says which file to put where)', false)
+    .action(async (opts: { profile?: string; foreground: boolean; offline: boolean }) => {
       const profile = profileArg(opts.profile);
       if (opts.foreground) {
-        await runForeground(profile);
+        await runForeground(profile, opts.offline);
         return;
       }
       const { client, started } = await ensureDaemon(stateDir());
       process.stderr.write(started ? `Started the daemon (${client.url}, pid ${client.info?.pid})\n` : `Using the running daemon (${client.url})\n`);
-      const status = await runUp(client, profile);
+      const status = await runUp(client, profile, opts.offline);
       if (status) process.stdout.write(renderStatus(status) + '\n');
     });
 }
 
-async function runForeground(profile: string | undefined): Promise<void> {
+async function runForeground(profile: string | undefined, offline: boolean): Promise<void> {
   process.env.KYMA_LOCAL_FOREGROUND = '1';
   let port: number;
   try {
@@ -83,7 +84,7 @@ async function runForeground(profile: string | undefined): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    const status = await daemon.up(profile, progressPrinter());
+    const status = await daemon.up(profile, progressPrinter(), { offline });
     process.stdout.write(renderStatus(status) + '\n');
   } catch (err) {
     await daemon.shutdown('cluster failed to come up');

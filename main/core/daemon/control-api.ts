@@ -17,11 +17,16 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
 
   router.add('POST', /^\/kl\/v1\/up$/, async (req, res) => {
     let profile: string | undefined;
+    let offline = false;
     try {
       const body = await readJson(req);
       if (isRecord(body) && body.profile !== undefined) {
         if (typeof body.profile !== 'string') throw new ApiError(400, 'BadRequest', 'profile must be a string (a profile name or an absolute file path)');
         profile = body.profile;
+      }
+      if (isRecord(body) && body.offline !== undefined) {
+        if (typeof body.offline !== 'boolean') throw new ApiError(400, 'BadRequest', 'offline must be a boolean');
+        offline = body.offline;
       }
     } catch (err) {
       sendError(res, err);
@@ -29,7 +34,7 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
     }
     const emit = startNdjson(res);
     try {
-      const status = await daemon.up(profile, (ev) => emit({ type: 'progress', ...ev }));
+      const status = await daemon.up(profile, (ev) => emit({ type: 'progress', ...ev }), { offline });
       emit({ type: 'result', ok: true, status });
     } catch (err) {
       emit({ type: 'result', ok: false, error: (err as Error).message, status: daemon.clusterStatus() });

@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { RESOURCE_TYPES, type Logger } from '../model/index.js';
 import { createFileStore, type FileStore } from '../store/index.js';
 import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/index.js';
-import type { ProgressListener, RuntimeStatus } from '../runtime.js';
+import type { ProgressListener, RuntimeStatus, UpOptions } from '../runtime.js';
 import type { DaemonStatusReport } from './api-types.js';
 import type { Profile } from '../profiles/index.js';
 import { createEmbeddedRuntime, reapOrphans, type EmbeddedRuntime } from '../embedded/index.js';
@@ -167,7 +167,7 @@ export class Daemon {
   }
 
   /** Without a profile, `up` reuses the last one (so a plain `kyma-local up` after a crash resumes it). */
-  async up(profileRef: string | undefined, onProgress: ProgressListener): Promise<RuntimeStatus> {
+  async up(profileRef: string | undefined, onProgress: ProgressListener, opts: UpOptions = {}): Promise<RuntimeStatus> {
     const ref = profileRef ?? readClusterState(this.paths.clusterState).profile ?? 'default';
     const profile = await loadProfile(ref, { searchDirs: this.profileDirs() });
     if (profile.runtime !== 'embedded') {
@@ -180,7 +180,7 @@ export class Daemon {
     writeClusterState(this.paths.clusterState, { wantUp: true, profile: isAbsolute(ref) ? ref : profile.name });
     this.log.info(`Bringing the cluster up with profile ${profile.name} (${profile.source})`);
     this.profile = profile;
-    const run = this.runtime.up(profile, onProgress);
+    const run = this.runtime.up(profile, onProgress, opts);
     this.upInFlight = run;
     try {
       return await run;
