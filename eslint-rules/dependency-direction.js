@@ -20,22 +20,24 @@ function layerOf(rel) {
 
 /** For each layer, the layers it may import from (besides itself). */
 const ALLOWED = {
+  api: ['model'],
   model: [],
+  snapshot: ['api', 'model'],
   'function-runtime': [],
   store: ['model'],
   profiles: ['model'],
   telemetry: ['model'],
   workspace: ['model'],
   runtime: ['model', 'profiles'],
-  embedded: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime'],
+  embedded: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime'],
   kind: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime'],
-  daemon: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind'],
-  cli: ['model', 'profiles', 'workspace', 'daemon'],
+  daemon: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind', 'snapshot'],
+  cli: ['api', 'model', 'profiles', 'workspace', 'daemon', 'snapshot'],
   electron: ['model', 'daemon'],
   renderer: [],
 };
 
-const INDEX_ONLY = new Set(['model', 'store', 'profiles', 'telemetry', 'workspace', 'embedded', 'kind', 'daemon', 'function-runtime']);
+const INDEX_ONLY = new Set(['model', 'store', 'profiles', 'telemetry', 'workspace', 'embedded', 'kind', 'daemon', 'function-runtime', 'snapshot']);
 
 export default {
   meta: {

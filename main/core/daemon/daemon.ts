@@ -28,6 +28,10 @@ import { registerEventRoutes } from './events-api.js';
 import { registerFunctionRoutes } from './functions-api.js';
 import { registerDevRoutes } from './dev-api.js';
 import { DevSessions } from './dev-sessions.js';
+import type { DoctorCheck } from '../api/doctor.js';
+import { runDoctor } from './doctor.js';
+import { registerDoctorRoutes } from './routes/doctor.js';
+import { ensureNatsServer } from '../embedded/index.js';
 
 export interface DaemonOptions {
   stateDir: string;
@@ -88,6 +92,7 @@ export class Daemon {
     this.uiPublic = registerUiRoutes(this.router, { token: this.token });
     this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
+    registerDoctorRoutes(this.router, this);
     this.server = createServer((req, res) => void this.handle(req, res));
     // Watches and NDJSON streams are long-lived; the default 5 min request timeout would cut them.
     this.server.requestTimeout = 0;
@@ -187,6 +192,29 @@ export class Daemon {
     } finally {
       if (this.upInFlight === run) this.upInFlight = undefined;
     }
+  }
+
+  /** A profile reference (name or absolute file) as `up` would resolve it; none = the last one used, else default. */
+  async resolveProfile(ref: string | undefined): Promise<Profile> {
+    return loadProfile(ref ?? readClusterState(this.paths.clusterState).profile ?? 'default', { searchDirs: this.profileDirs() });
+  }
+
+  async doctor(ref: string | undefined): Promise<{ profile: string; checks: DoctorCheck[] }> {
+    let profile: Profile;
+    try {
+      profile = await this.resolveProfile(ref);
+    } catch (err) {
+      return { profile: ref ?? 'default', checks: [{ name: 'profile', status: 'fail', detail: (err as Error).message, fix: 'fix the profile file, or pick another with --profile' }] };
+    }
+    const checks = await runDoctor(profile, { stateDir: this.paths.root, cluster: this.runtime.status() });
+    return { profile: profile.name, checks: [{ name: 'profile', status: 'ok', detail: `${profile.name} (${profile.runtime} runtime, ${profile.source})` }, ...checks] };
+  }
+
+  async setup(ref: string | undefined, onProgress: (message: string) => void, offline: boolean): Promise<string[]> {
+    const profile = await this.resolveProfile(ref);
+    if (profile.runtime !== 'embedded') throw new Error(`profile ${profile.name} uses the ${profile.runtime} runtime, which has nothing to set up in this version`);
+    const nats = await ensureNatsServer(profile.natsServer, { offline, onProgress });
+    return [`nats-server: ${nats}`];
   }
 
   async down(onProgress?: ProgressListener): Promise<void> {

@@ -3,3 +3,4 @@ export { resolveNatsServer, findNatsServer, ensureNatsServer, kymaLocalHome, nat
 export { provisionNatsServer, natsServerVersion, cachedNatsServerPath, manualInstallHint, ProvisionError, type ProvisionOptions, type ProvisionedNats } from './provision.js';
 export { natsRelease, checksumFor, NATS_SERVER_VERSION, DEFAULT_DOWNLOAD_BASE, type NatsRelease } from './release.js';
 export { describeHolder, findPortHolder, isPortFree, pickFreePort, type PortHolder } from './port-holder.js';
+export { natsServerCheck } from './preflight.js';
