@@ -16,6 +16,7 @@ import { registerFunctions } from './commands/functions.js';
 import { registerTelemetry } from './commands/telemetry.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerSnapshot } from './commands/snapshot.js';
 
 function buildProgram(): Command {
   const program = new Command('kyma-local')
@@ -38,6 +39,7 @@ function buildProgram(): Command {
   registerTelemetry(program);
   registerDashboard(program);
   registerDoctor(program);
+  registerSnapshot(program);
   return program;
 }
 

@@ -32,6 +32,11 @@ import type { DoctorCheck } from '../api/doctor.js';
 import { runDoctor } from './doctor.js';
 import { registerDoctorRoutes } from './routes/doctor.js';
 import { ensureNatsServer } from '../embedded/index.js';
+import { registerSnapshotRoutes } from './routes/snapshot.js';
+import { saveSnapshot, type SaveOptions, type SaveResult } from './snapshot/save.js';
+import { loadSnapshot, type LoadOptions, type LoadResult } from './snapshot/load.js';
+import type { SnapshotHost } from './snapshot/host.js';
+import { ApiError } from '../model/index.js';
 
 export interface DaemonOptions {
   stateDir: string;
@@ -93,6 +98,7 @@ export class Daemon {
     this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
     registerDoctorRoutes(this.router, this);
+    registerSnapshotRoutes(this.router, this);
     this.server = createServer((req, res) => void this.handle(req, res));
     // Watches and NDJSON streams are long-lived; the default 5 min request timeout would cut them.
     this.server.requestTimeout = 0;
@@ -215,6 +221,44 @@ export class Daemon {
     if (profile.runtime !== 'embedded') throw new Error(`profile ${profile.name} uses the ${profile.runtime} runtime, which has nothing to set up in this version`);
     const nats = await ensureNatsServer(profile.natsServer, { offline, onProgress });
     return [`nats-server: ${nats}`];
+  }
+
+  saveSnapshot(opts: SaveOptions, progress: (message: string) => void): Promise<SaveResult> {
+    return this.exclusive('save a snapshot', () => saveSnapshot(this.snapshotHost(), opts, progress));
+  }
+
+  loadSnapshot(opts: LoadOptions, progress: (message: string) => void): Promise<LoadResult> {
+    return this.exclusive('load a snapshot', () => loadSnapshot(this.snapshotHost(), opts, progress));
+  }
+
+  private snapshotBusy: string | undefined;
+
+  /** One snapshot operation at a time: a load halfway through must not be saved, nor loaded over. */
+  private async exclusive<T>(what: string, run: () => Promise<T>): Promise<T> {
+    if (this.snapshotBusy) throw new ApiError(409, 'Conflict', `cannot ${what} while another snapshot operation (${this.snapshotBusy}) runs — try again when it is done`);
+    this.snapshotBusy = what;
+    try {
+      return await run();
+    } finally {
+      this.snapshotBusy = undefined;
+    }
+  }
+
+  private snapshotHost(): SnapshotHost {
+    return {
+      paths: this.paths,
+      store: this.store,
+      dev: this.dev,
+      telemetry: this.telemetry,
+      version: this.version,
+      log: this.log.child({ component: 'snapshot' }),
+      currentProfile: async () => this.profile ?? (await this.resolveProfile(undefined)),
+      userProfilesDir: () => join(this.paths.root, 'profiles'),
+      eventing: () => (this.modules.eventing?.status().state === 'Ready' ? this.modules.eventing.api : undefined),
+      clusterStatus: () => this.runtime.status(),
+      down: (onProgress) => this.down(onProgress),
+      up: (ref, onProgress) => this.up(ref, onProgress),
+    };
   }
 
   async down(onProgress?: ProgressListener): Promise<void> {

@@ -159,6 +159,8 @@ export interface EventingApi {
   /** Publishes like POST /<app>/v1/events; returns the event id. */
   publishLegacy(app: string, body: LegacyEventBody): Promise<PublishResult>;
   replay(id: string, opts?: ReplayOptions): Promise<ReplayResult>;
+  /** Puts events recorded elsewhere (a snapshot) into the inspector; ids it already has are skipped. Returns how many were added. */
+  importEvents(events: EventWithAttempts[]): number;
 }
 
 /** Errors of the eventing API, carrying the HTTP status the proxy would answer. */

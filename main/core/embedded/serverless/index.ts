@@ -2,3 +2,4 @@ export { createServerlessModule, type ServerlessModule, type ServerlessModuleOpt
 export { SAVED_AT_ANNOTATION, SOURCE_DIR_ANNOTATION } from './function-state.js';
 export { DEFAULT_PUBLISHER_PROXY } from './workers.js';
 export type * from './types.js';
+export { dependencyCacheKey, hasDependencies } from './dependencies.js';

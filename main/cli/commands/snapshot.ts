@@ -1,0 +1,94 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ensureDaemon, resolveStateDir } from '../../core/daemon/index.js';
+import { renderManifest, SnapshotError, verifySnapshot, type SnapshotManifest } from '../../core/snapshot/index.js';
+import { CliError } from '../cli-error.js';
+import { stateDir } from '../context.js';
+
+interface Result {
+  type: 'result';
+  ok: boolean;
+  error?: string;
+  warnings?: string[];
+  bytes?: number;
+  file?: string;
+  manifest?: SnapshotManifest;
+  functions?: { ready: number; total: number; notReady: string[] };
+}
+
+/** Streams an NDJSON snapshot call, printing progress lines; returns the result line. */
+async function call(home: string, env: NodeJS.ProcessEnv, path: string, body: Record<string, unknown>): Promise<Result> {
+  const { client, started } = await ensureDaemon(home, env);
+  if (started) process.stderr.write(`Started the daemon for ${home} (${client.url})\n`);
+  let result: Result | undefined;
+  await client.stream('POST', path, body, (item) => {
+    const it = item as { type: string; message?: string };
+    if (it.type === 'progress') process.stderr.write(`  · ${it.message}\n`);
+    else if (it.type === 'result') result = item as Result;
+  });
+  if (!result) throw new CliError('the daemon closed the connection before reporting the result — see its log (`kyma-local status`)');
+  for (const w of result.warnings ?? []) process.stderr.write(`Warning: ${w}\n`);
+  if (!result.ok) throw new CliError(result.error ?? 'unknown reason');
+  return result;
+}
+
+export function registerSnapshot(program: Command): void {
+  const snapshot = program.command('snapshot').description('save a whole local cluster to one file, load it elsewhere, or look inside one');
+
+  snapshot
+    .command('save <file>')
+    .description('write the profile, every resource, dev folder sources and the npm dependencies functions need to one file')
+    .option('--with-events', "include JetStream's stored events and the event inspector's records", false)
+    .option('--with-telemetry', 'include the stored traces, logs and metrics', false)
+    .option('--include-secrets', 'include Secrets (in plain text inside the file)', false)
+    .option('--force', 'overwrite an existing file', false)
+    .action(async (file: string, opts: { withEvents: boolean; withTelemetry: boolean; includeSecrets: boolean; force: boolean }) => {
+      const abs = resolve(file);
+      if (existsSync(abs) && !opts.force) throw new CliError(`${file} exists — pick another name or add --force to overwrite it`, 2);
+      if (opts.includeSecrets) process.stderr.write('Warning: --include-secrets writes Secrets in plain text into the snapshot; share it only with people who may read them\n');
+      const r = await call(stateDir(), process.env, '/kl/v1/snapshot/save', { file: abs, withEvents: opts.withEvents, withTelemetry: opts.withTelemetry, includeSecrets: opts.includeSecrets });
+      const fns = r.manifest?.contents.functions.length ?? 0;
+      process.stdout.write(`Saved ${abs} (${((r.bytes ?? 0) / 1024).toFixed(1)} KiB: ${fns} function(s), ${r.manifest?.entries.length ?? 0} entries)\n`);
+    });
+
+  snapshot
+    .command('load <file>')
+    .description('verify a snapshot, restore it and bring the cluster up')
+    .option('--into <home>', 'restore into another (new) state dir instead of KYMA_LOCAL_HOME; its daemon gets its own port')
+    .option('--replace', 'overwrite a cluster that already has resources or dev folders', false)
+    .action(async (file: string, opts: { into?: string; replace: boolean }) => {
+      const abs = resolve(file);
+      if (!existsSync(abs)) throw new CliError(`${file} not found`, 2);
+      let home = stateDir();
+      let env = process.env;
+      if (opts.into) {
+        home = resolveStateDir({ KYMA_LOCAL_HOME: opts.into });
+        // Another home's daemon must not fight this one's for the default port.
+        env = { ...process.env, KYMA_LOCAL_HOME: home, KYMA_LOCAL_DAEMON_PORT: process.env.KYMA_LOCAL_DAEMON_PORT ?? '0' };
+      }
+      const r = await call(home, env, '/kl/v1/snapshot/load', { file: abs, replace: opts.replace });
+      const f = r.functions;
+      process.stdout.write(`Loaded ${abs} into ${home}: profile ${r.manifest?.profile.name}, ${f?.ready ?? 0}/${f?.total ?? 0} function(s) Ready\n`);
+      if (opts.into) process.stdout.write(`Use it with KYMA_LOCAL_HOME=${home} kyma-local status\n`);
+    });
+
+  snapshot
+    .command('inspect <file>')
+    .description('check a snapshot file and list what is inside (no daemon needed)')
+    .option('-o, --output <format>', 'json for the manifest')
+    .action(async (file: string, opts: { output?: string }) => {
+      if (opts.output && opts.output !== 'json') throw new CliError(`unknown output format "${opts.output}" — use -o json`);
+      const abs = resolve(file);
+      if (!existsSync(abs)) throw new CliError(`${file} not found`, 2);
+      let manifest: SnapshotManifest;
+      try {
+        manifest = await verifySnapshot(abs);
+      } catch (err) {
+        if (err instanceof SnapshotError) throw new CliError(err.message);
+        throw err;
+      }
+      if (opts.output === 'json') process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
+      else process.stdout.write(renderManifest(manifest, statSync(abs).size) + '\n');
+    });
+}
