@@ -156,6 +156,18 @@ describe('snapshot save → load into another home with the npm registry unreach
     expect((await stat(file)).size).toBe(bytes.length);
   });
 
+  it('rejects a snapshot whose functions need a runtime this machine lacks, before changing anything', async () => {
+    const py = join(a.dir, 'py.yaml');
+    await writeFile(py, 'apiVersion: serverless.kyma-project.io/v1alpha2\nkind: Function\nmetadata:\n  name: scorer\n  namespace: default\nspec:\n  runtime: python312\n  source:\n    inline:\n      source: |\n        def main(event, context):\n          return "ok"\n');
+    await a.cli(['apply', '-f', py]);
+    const pyFile = join(a.dir, 'python.kyma');
+    await a.cli(['snapshot', 'save', pyFile]);
+    const r = await b.cli(['snapshot', 'load', pyFile, '--replace'], { reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("the snapshot's functions default/scorer (python312) need a runtime this machine lacks: the embedded runtime runs Node.js functions only");
+    expect(String((await b.cli(['invoke', 'orders', '--data', '{"id":8}'])).stdout)).toContain('accepted v2');
+  });
+
   it('--replace overwrites the cluster with the snapshot', async () => {
     const r = await b.cli(['snapshot', 'load', file, '--replace'], { timeout: 120_000 });
     expect(r.stdout).toMatch(/2\/2 function\(s\) Ready/);
