@@ -4,7 +4,8 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHome, statusJson, waitFor, writeFunction, type TestHome } from '../helpers/cli.js';
+import { packSnapshot, SNAPSHOT_FORMAT } from '../../main/core/snapshot/index.js';
+import { createTestHome, profileYaml, statusJson, waitFor, writeFunction, type TestHome } from '../helpers/cli.js';
 
 interface EventRow {
   id: string;
@@ -165,6 +166,31 @@ describe('snapshot save → load into another home with the npm registry unreach
     const r = await b.cli(['snapshot', 'load', pyFile, '--replace'], { reject: false });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("the snapshot's functions default/scorer (python312) need a runtime this machine lacks: the embedded runtime runs Node.js functions only");
+    expect(String((await b.cli(['invoke', 'orders', '--data', '{"id":8}'])).stdout)).toContain('accepted v2');
+  });
+
+  it('refuses a well-formed snapshot holding an object this version rejects, before changing anything', async () => {
+    const stage = join(a.dir, 'crafted');
+    await mkdir(stage, { recursive: true });
+    await writeFile(join(stage, 'profile.yaml'), profileYaml('demo', MODULES));
+    const bad = { apiVersion: 'serverless.kyma-project.io/v1alpha2', kind: 'Function', metadata: { name: 'broken', namespace: 'default' }, spec: { source: { inline: { source: 'module.exports = {}' } } } };
+    await writeFile(join(stage, 'resources.json'), JSON.stringify([bad]));
+    const crafted = join(a.dir, 'crafted.kyma');
+    await packSnapshot(
+      stage,
+      {
+        format: SNAPSHOT_FORMAT,
+        app: { name: 'kyma-local', version: 'test' },
+        createdAt: new Date().toISOString(),
+        profile: { name: 'demo', runtime: 'embedded', modules: MODULES },
+        contents: { resources: { Function: 1 }, functions: [{ namespace: 'default', name: 'broken', runtime: 'nodejs22' }], secretsIncluded: false, devFolders: [], npmEntries: [], events: { included: false, count: 0 }, telemetry: { included: false, spans: 0, logRecords: 0 }, images: 'none' },
+      },
+      crafted,
+    );
+    const r = await b.cli(['snapshot', 'load', crafted, '--replace'], { reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/the snapshot's Function default\/broken is invalid here: spec\.runtime: .* nothing was changed/);
+    expect((await statusJson(b)).cluster?.phase).toBe('Ready');
     expect(String((await b.cli(['invoke', 'orders', '--data', '{"id":8}'])).stdout)).toContain('accepted v2');
   });
 

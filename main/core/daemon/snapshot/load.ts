@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FUNCTION, findTypeByKind, NAMESPACE, RESOURCE_TYPES, type KubeObject, type ResourceType } from '../../model/index.js';
+import { FUNCTION, findTypeByKind, NAMESPACE, parseApiVersion, RESOURCE_TYPES, type KubeObject, type ResourceType } from '../../model/index.js';
 import type { EventWithAttempts } from '../../embedded/index.js';
 import type { RuntimeStatus } from '../../runtime.js';
 import { SnapshotError, unpackSnapshot, verifySnapshot, type SnapshotManifest } from '../../snapshot/index.js';
@@ -30,6 +30,19 @@ function typeOf(obj: KubeObject): ResourceType {
   const t = findTypeByKind(obj.apiVersion, obj.kind, RESOURCE_TYPES);
   if (!t) throw new SnapshotError(`the snapshot holds a ${obj.apiVersion} ${obj.kind}, which this version does not know — upgrade Kyma Local`);
   return t;
+}
+
+/** Defaults and validates every object as the store will, so a bad one is refused before anything is changed. */
+function validateAll(objects: KubeObject[]): void {
+  for (const o of objects) {
+    const type = typeOf(o);
+    const version = parseApiVersion(o.apiVersion).version;
+    const errors = type.validate(type.applyDefaults(o, version), version);
+    if (errors.length > 0) {
+      const where = `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+      throw new SnapshotError(`the snapshot's ${where} is invalid here: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')} — it was saved by another version; nothing was changed`);
+    }
+  }
 }
 
 /** What the cluster holds that a load would overwrite. */
@@ -72,7 +85,7 @@ export async function loadSnapshot(host: SnapshotHost, opts: LoadOptions, progre
     progress('unpacking');
     await unpackSnapshot(opts.file, stage);
     const objects = JSON.parse(await readFile(path.join(stage, 'resources.json'), 'utf8')) as KubeObject[];
-    objects.forEach(typeOf);
+    validateAll(objects);
     const profileText = await readFile(path.join(stage, 'profile.yaml'), 'utf8');
     const profileFile = path.join(host.userProfilesDir(), `${manifest.profile.name}.yaml`);
     const previousProfile = existsSync(profileFile) ? await readFile(profileFile, 'utf8') : undefined;
@@ -81,8 +94,16 @@ export async function loadSnapshot(host: SnapshotHost, opts: LoadOptions, progre
     }
 
     progress('stopping the cluster');
+    const wasUp = host.clusterStatus().phase !== 'Stopped';
+    const previous = wasUp ? (await host.currentProfile()).source : undefined;
     await host.down();
-    await restoreState(host, manifest, stage, objects, { profileFile, profileText, previousProfile }, path.basename(opts.file).replace(/\.[^.]*$/, ''));
+    try {
+      await restoreState(host, manifest, stage, objects, { profileFile, profileText, previousProfile }, path.basename(opts.file).replace(/\.[^.]*$/, ''));
+    } catch (err) {
+      // The previous state is back in place; so is the cluster it was running.
+      if (previous) await host.up(previous, () => {}).catch((e: Error) => host.log.error(`Bringing the previous cluster back up failed: ${e.message}`));
+      throw err;
+    }
 
     progress(`bringing the cluster up with profile ${manifest.profile.name}`);
     const status = await host.up(profileFile, (ev) => {
