@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DaemonNotRunningError, DaemonRequestError, packageVersion } from '../core/daemon/index.js';
+import { DaemonNotRunningError, DaemonRequestError, packageVersion } from '../core/daemon-client/index.js';
 import { CliError } from './cli-error.js';
 import { registerUp } from './commands/up.js';
 import { registerDown } from './commands/down.js';
@@ -15,6 +15,8 @@ import { registerDev } from './commands/dev.js';
 import { registerFunctions } from './commands/functions.js';
 import { registerTelemetry } from './commands/telemetry.js';
 import { registerDashboard } from './commands/dashboard.js';
+import { registerTest } from './commands/test-cmd.js';
+import { registerDebug } from './commands/debug.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerSnapshot } from './commands/snapshot.js';
 
@@ -38,6 +40,8 @@ function buildProgram(): Command {
   registerFunctions(program);
   registerTelemetry(program);
   registerDashboard(program);
+  registerTest(program);
+  registerDebug(program);
   registerDoctor(program);
   registerSnapshot(program);
   return program;

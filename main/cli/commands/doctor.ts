@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { DoctorCheck } from '../../core/api/doctor.js';
-import { ensureDaemon, type DaemonClient } from '../../core/daemon/index.js';
+import { apiPath, type DoctorCheck, type DoctorReport, type SetupResult, type TaskLine } from '../../core/api/index.js';
+import { ensureDaemon, type DaemonClient } from '../../core/daemon-client/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { profileArg } from './up.js';
@@ -37,7 +37,7 @@ export function registerDoctor(program: Command): void {
       const { client, checks } = await daemonOrFailure();
       let name = profile ?? '';
       if (client) {
-        const report = await client.request<{ profile: string; checks: DoctorCheck[] }>('GET', `/kl/v1/doctor${profile ? `?profile=${encodeURIComponent(profile)}` : ''}`);
+        const report = await client.request<DoctorReport>('GET', apiPath('doctor', {}, { profile }));
         checks.push(...report.checks);
         name = report.profile;
       }
@@ -55,14 +55,14 @@ export function registerDoctor(program: Command): void {
     .action(async (opts: { profile?: string; offline: boolean }) => {
       const profile = profileArg(opts.profile);
       const { client } = await ensureDaemon(stateDir());
-      let result: { ok: boolean; error?: string; done?: string[] } | undefined;
-      await client.stream('POST', '/kl/v1/setup', { ...(profile ? { profile } : {}), offline: opts.offline }, (item) => {
-        const it = item as { type: string; message?: string };
-        if (it.type === 'progress') process.stderr.write(`  · ${it.message}\n`);
-        else if (it.type === 'result') result = item as typeof result;
+      let result: Extract<TaskLine<SetupResult>, { type: 'result' }> | undefined;
+      await client.stream('POST', apiPath('setup'), { ...(profile ? { profile } : {}), offline: opts.offline }, (item) => {
+        const line = item as TaskLine<SetupResult>;
+        if (line.type === 'progress') process.stderr.write(`  · ${line.message}\n`);
+        else result = line;
       });
       if (!result) throw new CliError('the daemon closed the connection before reporting the result — see its log (`kyma-local status`)');
-      if (!result.ok) throw new CliError(`setup failed: ${result.error ?? 'unknown reason'}`);
-      for (const line of result.done ?? []) process.stdout.write(`✓ ${line}\n`);
+      if (!result.ok) throw new CliError(`setup failed: ${result.error}`);
+      for (const done of result.done) process.stdout.write(`✓ ${done}\n`);
     });
 }

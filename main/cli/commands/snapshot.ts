@@ -1,35 +1,25 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ensureDaemon, resolveStateDir } from '../../core/daemon/index.js';
-import { renderManifest, SnapshotError, verifySnapshot, type SnapshotManifest } from '../../core/snapshot/index.js';
+import { apiPath, type RouteName, type SnapshotLoadResult, type SnapshotManifest, type SnapshotSaveResult, type TaskLine } from '../../core/api/index.js';
+import { ensureDaemon, resolveStateDir } from '../../core/daemon-client/index.js';
+import { renderManifest, SnapshotError, verifySnapshot } from '../../core/snapshot/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 
-interface Result {
-  type: 'result';
-  ok: boolean;
-  error?: string;
-  warnings?: string[];
-  bytes?: number;
-  file?: string;
-  manifest?: SnapshotManifest;
-  functions?: { ready: number; total: number; notReady: string[] };
-}
-
 /** Streams an NDJSON snapshot call, printing progress lines; returns the result line. */
-async function call(home: string, env: NodeJS.ProcessEnv, path: string, body: Record<string, unknown>): Promise<Result> {
+async function call<R>(home: string, env: NodeJS.ProcessEnv, route: RouteName, body: Record<string, unknown>): Promise<R> {
   const { client, started } = await ensureDaemon(home, env);
   if (started) process.stderr.write(`Started the daemon for ${home} (${client.url})\n`);
-  let result: Result | undefined;
-  await client.stream('POST', path, body, (item) => {
-    const it = item as { type: string; message?: string };
-    if (it.type === 'progress') process.stderr.write(`  · ${it.message}\n`);
-    else if (it.type === 'result') result = item as Result;
+  let result: Extract<TaskLine<R>, { type: 'result' }> | undefined;
+  await client.stream('POST', apiPath(route), body, (item) => {
+    const line = item as TaskLine<R>;
+    if (line.type === 'progress') process.stderr.write(`  · ${line.message}\n`);
+    else result = line;
   });
   if (!result) throw new CliError('the daemon closed the connection before reporting the result — see its log (`kyma-local status`)');
+  if (!result.ok) throw new CliError(result.error);
   for (const w of result.warnings ?? []) process.stderr.write(`Warning: ${w}\n`);
-  if (!result.ok) throw new CliError(result.error ?? 'unknown reason');
   return result;
 }
 
@@ -47,9 +37,8 @@ export function registerSnapshot(program: Command): void {
       const abs = resolve(file);
       if (existsSync(abs) && !opts.force) throw new CliError(`${file} exists — pick another name or add --force to overwrite it`, 2);
       if (opts.includeSecrets) process.stderr.write('Warning: --include-secrets writes Secrets in plain text into the snapshot; share it only with people who may read them\n');
-      const r = await call(stateDir(), process.env, '/kl/v1/snapshot/save', { file: abs, withEvents: opts.withEvents, withTelemetry: opts.withTelemetry, includeSecrets: opts.includeSecrets });
-      const fns = r.manifest?.contents.functions.length ?? 0;
-      process.stdout.write(`Saved ${abs} (${((r.bytes ?? 0) / 1024).toFixed(1)} KiB: ${fns} function(s), ${r.manifest?.entries.length ?? 0} entries)\n`);
+      const r = await call<SnapshotSaveResult>(stateDir(), process.env, 'snapshotSave', { file: abs, withEvents: opts.withEvents, withTelemetry: opts.withTelemetry, includeSecrets: opts.includeSecrets });
+      process.stdout.write(`Saved ${abs} (${(r.bytes / 1024).toFixed(1)} KiB: ${r.manifest.contents.functions.length} function(s), ${r.manifest.entries.length} entries)\n`);
     });
 
   snapshot
@@ -67,9 +56,8 @@ export function registerSnapshot(program: Command): void {
         // Another home's daemon must not fight this one's for the default port.
         env = { ...process.env, KYMA_LOCAL_HOME: home, KYMA_LOCAL_DAEMON_PORT: process.env.KYMA_LOCAL_DAEMON_PORT ?? '0' };
       }
-      const r = await call(home, env, '/kl/v1/snapshot/load', { file: abs, replace: opts.replace });
-      const f = r.functions;
-      process.stdout.write(`Loaded ${abs} into ${home}: profile ${r.manifest?.profile.name}, ${f?.ready ?? 0}/${f?.total ?? 0} function(s) Ready\n`);
+      const r = await call<SnapshotLoadResult>(home, env, 'snapshotLoad', { file: abs, replace: opts.replace });
+      process.stdout.write(`Loaded ${abs} into ${home}: profile ${r.manifest.profile.name}, ${r.functions.ready}/${r.functions.total} function(s) Ready\n`);
       if (opts.into) process.stdout.write(`Use it with KYMA_LOCAL_HOME=${home} kyma-local status\n`);
     });
 

@@ -1,4 +1,4 @@
-import type { SnapshotManifest } from './manifest.js';
+import type { SnapshotManifest } from '../api/index.js';
 
 function kib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;

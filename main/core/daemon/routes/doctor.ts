@@ -1,18 +1,18 @@
-import type { DoctorCheck } from '../../api/doctor.js';
+import { ROUTES, type DoctorReport } from '../../api/index.js';
 import { ApiError, isRecord } from '../../model/index.js';
-import { readJson, sendError, sendJson, startNdjson } from '../http-util.js';
-import type { Router } from '../router.js';
+import { readJson, sendError, sendJson, startNdjson } from '../http/toolkit.js';
+import type { Router } from '../http/router.js';
 
 export interface DoctorHost {
   /** The checks for `profile` (default: the last one used); a profile that does not load is itself a failed check. */
-  doctor(profile: string | undefined): Promise<{ profile: string; checks: DoctorCheck[] }>;
+  doctor(profile: string | undefined): Promise<DoctorReport>;
   /** Fetches what `profile` needs (nats-server for embedded) without bringing the cluster up. */
   setup(profile: string | undefined, onProgress: (message: string) => void, offline: boolean): Promise<string[]>;
 }
 
 /** `kyma-local doctor` and `kyma-local setup`. */
 export function registerDoctorRoutes(router: Router, host: DoctorHost): void {
-  router.add('GET', /^\/kl\/v1\/doctor$/, async (_req, res, _params, url) => {
+  router.add('GET', ROUTES.doctor, async (_req, res, _params, url) => {
     try {
       sendJson(res, 200, await host.doctor(url.searchParams.get('profile') ?? undefined));
     } catch (err) {
@@ -20,7 +20,7 @@ export function registerDoctorRoutes(router: Router, host: DoctorHost): void {
     }
   });
 
-  router.add('POST', /^\/kl\/v1\/setup$/, async (req, res) => {
+  router.add('POST', ROUTES.setup, async (req, res) => {
     let profile: string | undefined;
     let offline = false;
     try {

@@ -1,7 +1,8 @@
 import { isAbsolute } from 'node:path';
 import { ApiError, isRecord } from '../../model/index.js';
-import { readJson, sendError, startNdjson } from '../http-util.js';
-import type { Router } from '../router.js';
+import { ROUTES } from '../../api/index.js';
+import { readJson, sendError, startNdjson } from '../http/toolkit.js';
+import type { Router } from '../http/router.js';
 import type { LoadOptions, LoadResult } from '../snapshot/load.js';
 import type { SaveOptions, SaveResult } from '../snapshot/save.js';
 
@@ -24,7 +25,7 @@ function flag(body: unknown, name: string): boolean {
 
 /** `kyma-local snapshot save|load`: NDJSON progress lines, then one result line. */
 export function registerSnapshotRoutes(router: Router, service: SnapshotService): void {
-  router.add('POST', /^\/kl\/v1\/snapshot\/save$/, async (req, res) => {
+  router.add('POST', ROUTES.snapshotSave, async (req, res) => {
     let opts: SaveOptions;
     try {
       const body = await readJson(req);
@@ -43,7 +44,7 @@ export function registerSnapshotRoutes(router: Router, service: SnapshotService)
     res.end();
   });
 
-  router.add('POST', /^\/kl\/v1\/snapshot\/load$/, async (req, res) => {
+  router.add('POST', ROUTES.snapshotLoad, async (req, res) => {
     let opts: LoadOptions;
     try {
       const body = await readJson(req);

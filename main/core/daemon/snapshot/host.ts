@@ -1,11 +1,10 @@
 import type { KubeObject, Logger } from '../../model/index.js';
 import type { Profile } from '../../profiles/index.js';
-import type { ProgressListener, RuntimeStatus } from '../../runtime.js';
+import type { EventsCapability, ProgressListener, RuntimeStatus } from '../../runtime.js';
 import type { FileStore } from '../../store/index.js';
 import type { Telemetry } from '../../telemetry/index.js';
-import type { EventingApi } from '../../embedded/index.js';
 import type { DevSessions } from '../dev-sessions.js';
-import type { StatePaths } from '../state-dir.js';
+import type { StatePaths } from '../../daemon-client/index.js';
 
 /** What snapshot save/load need from the daemon. */
 export interface SnapshotHost {
@@ -19,7 +18,7 @@ export interface SnapshotHost {
   currentProfile(): Promise<Profile>;
   /** Where profile names resolve (`<home>/profiles` first). */
   userProfilesDir(): string;
-  eventing(): EventingApi | undefined;
+  eventing(): EventsCapability | undefined;
   clusterStatus(): RuntimeStatus;
   down(onProgress?: ProgressListener): Promise<void>;
   up(profileRef: string, onProgress: ProgressListener): Promise<RuntimeStatus>;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FUNCTION, findTypeByKind, NAMESPACE, parseApiVersion, RESOURCE_TYPES, type KubeObject, type ResourceType } from '../../model/index.js';
-import type { EventWithAttempts } from '../../embedded/index.js';
+import type { EventWithAttempts } from '../../api/index.js';
 import type { RuntimeStatus } from '../../runtime.js';
 import { SnapshotError, unpackSnapshot, verifySnapshot, type SnapshotManifest } from '../../snapshot/index.js';
 import { portable, type SnapshotHost, type SnapshotProgress } from './host.js';

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FUNCTION, RESOURCE_TYPES, type KubeObject } from '../../model/index.js';
-import { dependencyCacheKey, hasDependencies, type EventWithAttempts } from '../../embedded/index.js';
+import type { EventWithAttempts } from '../../api/index.js';
+import { functionDependencyCacheKey } from '../runtime-factory.js';
 import { packSnapshot, SNAPSHOT_FORMAT, type SnapshotManifest } from '../../snapshot/index.js';
 import { portable, type SnapshotHost, type SnapshotProgress } from './host.js';
 
@@ -26,8 +27,7 @@ const NOT_COPIED = new Set(['node_modules', '.git']);
 
 export function inlineDependencies(fn: KubeObject): string {
   const inline = ((fn.spec as { source?: { inline?: { dependencies?: unknown } } } | undefined)?.source?.inline ?? {}) as { dependencies?: unknown };
-  // The same text the serverless controller hashes (effective-config trims it).
-  return typeof inline.dependencies === 'string' ? inline.dependencies.trim() : '';
+  return typeof inline.dependencies === 'string' ? inline.dependencies : '';
 }
 
 /** Writes one file holding the cluster's state; staged in the state dir and renamed into place only when complete. */
@@ -72,10 +72,8 @@ export async function saveSnapshot(host: SnapshotHost, opts: SaveOptions, progre
     const npmEntries: string[] = [];
     const npmCache = path.join(host.paths.cache, 'npm');
     for (const fn of functions) {
-      const deps = inlineDependencies(fn);
-      if (!hasDependencies(deps)) continue;
-      const key = dependencyCacheKey(deps);
-      if (npmEntries.includes(key)) continue;
+      const key = functionDependencyCacheKey(inlineDependencies(fn));
+      if (!key || npmEntries.includes(key)) continue;
       const dir = path.join(npmCache, key);
       if (!existsSync(path.join(dir, 'node_modules'))) {
         warnings.push(`function ${fn.metadata.namespace}/${fn.metadata.name}: its dependencies are not installed yet, so a restore will need the npm registry`);

@@ -1,4 +1,4 @@
-import type { DoctorCheck } from '../../api/doctor.js';
+import type { DoctorCheck } from '../../api/index.js';
 import { findNatsServer, INSTALL_HINT, natsCacheDir } from './binary.js';
 import { manualInstallHint, natsServerVersion } from './provision.js';
 import { natsRelease, NATS_SERVER_VERSION } from './release.js';

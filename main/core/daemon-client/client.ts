@@ -135,8 +135,9 @@ export async function connectDaemon(stateDir: string): Promise<DaemonClient> {
   return client;
 }
 
+/** The daemon's entry script, started as a process by path: the CLI and Electron never import the daemon. */
 export function daemonEntry(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), 'main.js');
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'daemon', 'main.js');
 }
 
 /**
@@ -150,6 +151,7 @@ export async function ensureDaemon(stateDir: string, env: NodeJS.ProcessEnv = pr
   const out = openSync(join(paths.root, 'daemon.stderr.log'), 'a', 0o600);
   const child = spawn(process.execPath, [daemonEntry()], {
     detached: true,
+    windowsHide: true,
     stdio: ['ignore', out, out],
     env: { ...env, KYMA_LOCAL_HOME: stateDir, KYMA_LOCAL_FOREGROUND: '0' },
   });
