@@ -49,6 +49,10 @@ export const ROUTES = {
   snapshotSave: '/kl/v1/snapshot/save',
   /** POST {file, replace} → NDJSON progress lines, then a SnapshotLoadResult. */
   snapshotLoad: '/kl/v1/snapshot/load',
+  /** GET → {items: SnapshotFileInfo[]}: the snapshot files in the home's snapshots/ folder (the dashboard's Save/Load). */
+  snapshotFiles: '/kl/v1/snapshot/files',
+  /** GET downloads one, PUT uploads one (raw body). */
+  snapshotFile: '/kl/v1/snapshot/files/:name',
 
   uiLoginCode: '/kl/v1/ui/login-code',
   healthz: '/healthz',

@@ -69,3 +69,10 @@ export interface SnapshotLoadResult {
   status: RuntimeStatus;
   functions: { ready: number; total: number; notReady: string[] };
 }
+
+/** A snapshot file in the home's snapshots/ folder. */
+export interface SnapshotFileInfo {
+  name: string;
+  bytes: number;
+  modified: string;
+}

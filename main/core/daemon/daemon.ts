@@ -244,6 +244,10 @@ export class Daemon {
     return this.exclusive('load a snapshot', () => loadSnapshot(this.snapshotHost(), opts, progress));
   }
 
+  snapshotsDir(): string {
+    return join(this.paths.root, 'snapshots');
+  }
+
   private snapshotBusy: string | undefined;
 
   /** One snapshot operation at a time: a load halfway through must not be saved, nor loaded over. */

@@ -5,6 +5,7 @@ import { usePoll } from '../api/hooks.js';
 import type { DevFolderState, FunctionDetails, KubeList, ProfileSummary, StatusReport, ProgressLine } from '../api/types.js';
 import { ApiProblem, EmptyState, PageTitle, StateBadge, ago } from '../components/common.js';
 import { linkProps } from '../router.js';
+import { SnapshotCard } from '../components/SnapshotCard.js';
 
 interface Progress {
   component: string;
@@ -199,6 +200,8 @@ export function OverviewPage() {
           </Card>
         ))}
       </SimpleGrid>
+
+      <SnapshotCard onDone={() => status.reload()} />
 
       <Card withBorder>
         <Title order={4} mb="xs">
