@@ -47,9 +47,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard Overview: Save and Load snapsh
     await card.getByRole('button', { name: 'Load snapshot' }).click();
     await expect.poll(() => card.getByRole('alert').textContent()).toContain('this cluster is not empty');
 
+    // A file from elsewhere is uploaded into the home's snapshots folder and picked.
+    await card.locator('input[type=file]').setInputFiles({ name: 'from colleague.kyma', mimeType: 'application/gzip', buffer: readFileSync(join(home.dir, 'snapshots', name)) });
+    await expect.poll(() => card.getByRole('textbox', { name: 'Snapshot' }).inputValue()).toMatch(/^from-colleague\.kyma \(/);
+    expect(readdirSync(join(home.dir, 'snapshots'))).toContain('from-colleague.kyma');
+
     await card.getByLabel('replace what is there').check();
     await card.getByRole('button', { name: 'Load snapshot' }).click();
-    await expect.poll(async () => (await card.getByRole('status').textContent())?.trim(), { timeout: 90_000 }).toBe(`Loaded ${name}: 1/1 function(s) Ready.`);
+    await expect.poll(async () => (await card.getByRole('status').textContent())?.trim(), { timeout: 90_000 }).toBe('Loaded from-colleague.kyma: 1/1 function(s) Ready.');
     expect(await card.getByRole('log', { name: 'Snapshot progress' }).textContent()).toContain('· functions ready: 1/1');
     await screenshot(page, 'snapshot-overview');
     expect(String((await home.cli(['invoke', 'hello'])).stdout)).toContain('hi');

@@ -1,10 +1,8 @@
 import { Alert, Anchor, Button, Card, Checkbox, FileButton, Group, Select, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { apiPath, type SnapshotFileInfo, type TaskLine } from '../../../main/core/api/index.js';
-import { api, errorMessage, ndjson } from '../api/client.js';
-import { usePoll } from '../api/hooks.js';
-
-type Line = TaskLine<{ file?: string; bytes?: number; functions?: { ready: number; total: number } }>;
+import { errorMessage } from '../../api/client.js';
+import { usePoll } from '../../api/hooks.js';
+import { listSnapshotFiles, runSnapshotTask, snapshotFileUrl, uploadSnapshot } from '../../api/snapshots.js';
 
 function stamp(): string {
   return `snapshot-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.kyma`;
@@ -12,7 +10,7 @@ function stamp(): string {
 
 /** Save and Load on Overview: snapshots live in the home's snapshots/ folder; a file from elsewhere is uploaded there first. */
 export function SnapshotCard({ onDone }: { onDone: () => void }) {
-  const files = usePoll((s) => api<{ items: SnapshotFileInfo[] }>(apiPath('snapshotFiles'), { signal: s }), 0, []);
+  const files = usePoll((s) => listSnapshotFiles({ signal: s }), 0, []);
   const [withEvents, setWithEvents] = useState(true);
   const [withTelemetry, setWithTelemetry] = useState(true);
   const [replace, setReplace] = useState(false);
@@ -26,17 +24,13 @@ export function SnapshotCard({ onDone }: { onDone: () => void }) {
     setLines([]);
     setOutcome(undefined);
     try {
-      await ndjson<Line>(apiPath(kind === 'save' ? 'snapshotSave' : 'snapshotLoad'), {
-        method: 'POST',
-        body,
-        onBatch: (items) => {
-          for (const l of items) {
-            if (l.type === 'progress') setLines((p) => [...p, l.message]);
-            else if (!l.ok) setOutcome({ ok: false, text: l.error });
-            else if (kind === 'save') setOutcome({ ok: true, name, text: `Saved ${name} (${((l.bytes ?? 0) / 1024).toFixed(1)} KiB).` });
-            else setOutcome({ ok: true, text: `Loaded ${name}: ${l.functions?.ready ?? 0}/${l.functions?.total ?? 0} function(s) Ready.` });
-          }
-        },
+      await runSnapshotTask(kind, body, (items) => {
+        for (const l of items) {
+          if (l.type === 'progress') setLines((p) => [...p, l.message]);
+          else if (!l.ok) setOutcome({ ok: false, text: l.error });
+          else if (kind === 'save') setOutcome({ ok: true, name, text: `Saved ${name} (${((l.bytes ?? 0) / 1024).toFixed(1)} KiB).` });
+          else setOutcome({ ok: true, text: `Loaded ${name}: ${l.functions?.ready ?? 0}/${l.functions?.total ?? 0} function(s) Ready.` });
+        }
       });
     } catch (err) {
       setOutcome({ ok: false, text: errorMessage(err) });
@@ -49,12 +43,10 @@ export function SnapshotCard({ onDone }: { onDone: () => void }) {
 
   async function upload(file: File | null): Promise<void> {
     if (!file) return;
-    const name = file.name.endsWith('.kyma') ? file.name.replace(/[^A-Za-z0-9._-]/g, '-') : `${file.name.replace(/[^A-Za-z0-9._-]/g, '-')}.kyma`;
     setBusy('upload');
     setOutcome(undefined);
     try {
-      const res = await fetch(apiPath('snapshotFile', { name }), { method: 'PUT', credentials: 'same-origin', body: file });
-      if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { message?: string }).message ?? `upload failed (${res.status})`);
+      const name = await uploadSnapshot(file);
       setChosen(name);
       setLines([`uploaded ${name}`]);
     } catch (err) {
@@ -117,7 +109,7 @@ export function SnapshotCard({ onDone }: { onDone: () => void }) {
           <Text size="sm" c="green" role="status">
             {outcome.text}{' '}
             {outcome.name && (
-              <Anchor href={apiPath('snapshotFile', { name: outcome.name })} download={outcome.name}>
+              <Anchor href={snapshotFileUrl(outcome.name)} download={outcome.name}>
                 Download
               </Anchor>
             )}
