@@ -25,6 +25,7 @@ export function layerOf(rel) {
 export const ALLOWED = {
   api: ['model'],
   model: [],
+  snapshot: ['api', 'model'],
   'function-runtime': [],
   store: ['api', 'model'],
   profiles: ['api', 'model'],
@@ -33,9 +34,9 @@ export const ALLOWED = {
   runtime: ['api', 'model', 'profiles'],
   embedded: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime'],
   kind: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime'],
-  daemon: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind', 'daemon-client'],
+  daemon: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind', 'daemon-client', 'snapshot'],
   'daemon-client': ['api', 'model', 'profiles', 'workspace'],
-  cli: ['api', 'model', 'profiles', 'workspace', 'daemon-client'],
+  cli: ['api', 'model', 'profiles', 'workspace', 'daemon-client', 'snapshot'],
   electron: ['api', 'model', 'daemon-client'],
   renderer: ['api'],
   // The public test kit (kyma-local/testing) runs handlers with the function runtime, nothing else.
@@ -45,7 +46,7 @@ export const ALLOWED = {
 /** Layers without node:* imports: the dashboard compiles them for the browser. */
 const PURE = new Set(['api', 'model']);
 
-const INDEX_ONLY = new Set(['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'embedded', 'kind', 'daemon', 'daemon-client', 'function-runtime']);
+const INDEX_ONLY = new Set(['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'embedded', 'kind', 'daemon', 'daemon-client', 'function-runtime', 'snapshot']);
 
 /** The one daemon file that may name a runtime implementation. */
 const RUNTIME_FACTORY = 'main/core/daemon/runtime-factory.ts';

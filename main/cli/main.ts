@@ -29,6 +29,8 @@ const COMMANDS: Array<[names: string[], load: () => Promise<Register>]> = [
   [['token'], async () => (await import('./commands/token.js')).registerToken],
   [['app'], async () => (await import('./commands/app.js')).registerApp],
   [['marketplace'], async () => (await import('./commands/marketplace.js')).registerMarketplace],
+  [['doctor', 'setup'], async () => (await import('./commands/doctor.js')).registerDoctor],
+  [['snapshot'], async () => (await import('./commands/snapshot.js')).registerSnapshot],
 ];
 
 /** The command word of argv (the first argument that is not an option), if any. */

@@ -43,10 +43,15 @@ export type ProgressListener = (ev: ProgressEvent) => void;
 
 export type { ApplyOutcome, ResourceChange };
 
+export interface UpOptions {
+  /** Never download anything (e.g. nats-server); fail with what to put where instead. */
+  offline?: boolean;
+}
+
 export interface Runtime {
   readonly kind: RuntimeKind;
   /** Brings the cluster up with `profile`; resolves when every enabled module is Ready, rejects with the reason otherwise. */
-  up(profile: Profile, onProgress: ProgressListener): Promise<RuntimeStatus>;
+  up(profile: Profile, onProgress: ProgressListener, opts?: UpOptions): Promise<RuntimeStatus>;
   /** Stops every module and process; resolves when all children have exited. */
   down(onProgress?: ProgressListener): Promise<void>;
   status(): RuntimeStatus;
@@ -119,6 +124,8 @@ export interface EventsCapability {
   /** Publishes like POST /<app>/v1/events; returns the event id. */
   publishLegacy(app: string, body: LegacyEventBody): Promise<PublishResult>;
   replay(id: string, opts?: ReplayOptions): Promise<ReplayResult>;
+  /** Puts events recorded elsewhere (a snapshot) into the inspector; ids it already has are skipped. Returns how many were added. */
+  importEvents(events: EventWithAttempts[]): number;
 }
 
 /**

@@ -22,7 +22,8 @@ let quitting = false;
 
 async function connect(): Promise<DaemonClient> {
   // The daemon is a Node program; Electron's binary runs it as plain Node with ELECTRON_RUN_AS_NODE.
-  const { client: c } = await ensureDaemon(resolveStateDir(), { ...process.env, ELECTRON_RUN_AS_NODE: '1' });
+  // KYMA_LOCAL_RESOURCES_DIR: where the bundled nats-server is (process.resourcesPath is Electron-only).
+  const { client: c } = await ensureDaemon(resolveStateDir(), { ...process.env, ELECTRON_RUN_AS_NODE: '1', KYMA_LOCAL_RESOURCES_DIR: process.resourcesPath });
   return c;
 }
 

@@ -30,10 +30,10 @@ export function progressPrinter(): (ev: ProgressEvent) => void {
 
 type UpResult = Extract<ProgressLine, { type: 'result' }>;
 
-export async function runUp(client: DaemonClient, profile: string | undefined): Promise<RuntimeStatus | undefined> {
+export async function runUp(client: DaemonClient, profile: string | undefined, offline = false): Promise<RuntimeStatus | undefined> {
   const onProgress = progressPrinter();
   let result: UpResult | undefined;
-  await client.stream('POST', apiPath('up'), profile ? { profile } : {}, (item) => {
+  await client.stream('POST', apiPath('up'), { ...(profile ? { profile } : {}), ...(offline ? { offline } : {}) }, (item) => {
     const line = item as ProgressLine;
     if (line.type === 'progress') onProgress(line);
     else if (line.type === 'result') result = line;
@@ -50,19 +50,20 @@ export function registerUp(program: Command): void {
     .option('-p, --profile <name|file>', 'cluster profile: a name from cluster-profiles/ or a YAML file', undefined)
     .option('--foreground', 'run the daemon in this terminal (Ctrl-C stops it)', false)
     .option('--dry-run', 'print the plan (for kind: cluster config, pinned module manifests, images) and the preflight; change nothing', false)
-    .action(async (opts: { profile?: string; foreground: boolean; dryRun: boolean }) => {
+    .option('--offline', 'never download anything (a missing nats-server is an error that says which file to put where)', false)
+    .action(async (opts: { profile?: string; foreground: boolean; dryRun: boolean; offline: boolean }) => {
       const profile = profileArg(opts.profile);
       if (opts.dryRun) {
         await runDryRun(profile);
         return;
       }
       if (opts.foreground) {
-        await runForeground(profile);
+        await runForeground(profile, opts.offline);
         return;
       }
       const { client, started } = await ensureDaemon(stateDir());
       process.stderr.write(started ? `Started the daemon (${client.url}, pid ${client.info?.pid})\n` : `Using the running daemon (${client.url})\n`);
-      const status = await runUp(client, profile);
+      const status = await runUp(client, profile, opts.offline);
       if (status) process.stdout.write(renderStatus(status) + '\n');
     });
 }
@@ -85,7 +86,7 @@ async function runDryRun(profile: string | undefined): Promise<void> {
  * `up --foreground`: the daemon runs as a child process of this terminal (started by path, like `up` does in the
  * background) and stops with it; Ctrl-C stops the cluster and the daemon.
  */
-async function runForeground(profile: string | undefined): Promise<void> {
+async function runForeground(profile: string | undefined, offline: boolean): Promise<void> {
   try {
     daemonPortFromEnv();
   } catch (err) {
@@ -119,7 +120,7 @@ async function runForeground(profile: string | undefined): Promise<void> {
     throw new CliError(`the daemon started but does not answer — see ${statePaths(dir).log}`);
   }
   try {
-    const status = await runUp(client, profile);
+    const status = await runUp(client, profile, offline);
     if (status) process.stdout.write(renderStatus(status) + '\n');
   } catch (err) {
     child.kill('SIGTERM');

@@ -13,5 +13,6 @@ export type * from './telemetry.js';
 export type * from './resources.js';
 export type * from './gateway.js';
 export type * from './applications.js';
-export type { DoctorCheck } from './doctor.js';
 export type { UpPlan } from './plan.js';
+export type * from './doctor.js';
+export type * from './snapshot.js';

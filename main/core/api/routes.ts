@@ -52,6 +52,19 @@ export const ROUTES = {
   /** Prometheus text of every function metric. */
   prometheus: '/metrics',
 
+  /** GET ?profile= → DoctorReport (kyma-local doctor). */
+  doctor: '/kl/v1/doctor',
+  /** POST {profile, offline} → NDJSON progress lines, then a SetupResult (kyma-local setup). */
+  setup: '/kl/v1/setup',
+  /** POST {file, withEvents, withTelemetry, includeSecrets} → NDJSON progress lines, then a SnapshotSaveResult. */
+  snapshotSave: '/kl/v1/snapshot/save',
+  /** POST {file, replace} → NDJSON progress lines, then a SnapshotLoadResult. */
+  snapshotLoad: '/kl/v1/snapshot/load',
+  /** GET → {items: SnapshotFileInfo[]}: the snapshot files in the home's snapshots/ folder (the dashboard's Save/Load). */
+  snapshotFiles: '/kl/v1/snapshot/files',
+  /** GET downloads one, PUT uploads one (raw body). */
+  snapshotFile: '/kl/v1/snapshot/files/:name',
+
   uiLoginCode: '/kl/v1/ui/login-code',
   healthz: '/healthz',
 } as const;

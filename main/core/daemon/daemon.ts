@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
-import { failureStatus, RESOURCE_TYPES, type Logger } from '../model/index.js';
+import { ApiError, failureStatus, RESOURCE_TYPES, type Logger } from '../model/index.js';
 import { createFileStore, type FileStore } from '../store/index.js';
 import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/index.js';
-import type { ProgressListener, Runtime, RuntimeStatus } from '../runtime.js';
-import { ROUTES, type DaemonStatusReport, type UpPlan } from '../api/index.js';
+import type { EventsCapability, ProgressListener, Runtime, RuntimeStatus, UpOptions } from '../runtime.js';
+import { ROUTES, type DaemonStatusReport, type DoctorCheck, type UpPlan } from '../api/index.js';
 import type { Profile } from '../profiles/index.js';
 import { createTelemetry, type Telemetry } from '../telemetry/index.js';
 import { ensureStateDir, loadOrCreateToken, packageVersion, removeDaemonInfo, writeDaemonInfo, type StatePaths } from '../daemon-client/index.js';
@@ -26,7 +26,13 @@ import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sourc
 import { registerGatewayRoutes } from './routes/gateway.js';
 import { registerApplicationRoutes } from './routes/applications.js';
 import { DevSessions } from './dev-sessions.js';
-import { createRuntime, DEFAULT_RUNTIME, planRuntime, type RuntimeDeps } from './runtime-factory.js';
+import { createRuntime, DEFAULT_RUNTIME, planRuntime, runtimePreflight, setupRuntime, type RuntimeDeps } from './runtime-factory.js';
+import { runDoctor } from './doctor.js';
+import { registerDoctorRoutes } from './routes/doctor.js';
+import { registerSnapshotRoutes } from './routes/snapshot.js';
+import { saveSnapshot, type SaveOptions, type SaveResult } from './snapshot/save.js';
+import { loadSnapshot, type LoadOptions, type LoadResult } from './snapshot/load.js';
+import type { SnapshotHost } from './snapshot/host.js';
 
 export interface DaemonOptions {
   stateDir: string;
@@ -88,6 +94,8 @@ export class Daemon {
     this.uiPublic = registerUiRoutes(this.router, { token: this.token });
     this.dev = new DevSessions(() => capability(this.runtime, 'dev'), this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
+    registerDoctorRoutes(this.router, this);
+    registerSnapshotRoutes(this.router, this);
     this.server = createServer((req, res) => void this.handle(req, res));
     // Watches and NDJSON streams are long-lived; the default 5 min request timeout would cut them.
     this.server.requestTimeout = 0;
@@ -178,7 +186,7 @@ export class Daemon {
   }
 
   /** Without a profile, `up` reuses the last one (so a plain `kyma-local up` after a crash resumes it). */
-  async up(profileRef: string | undefined, onProgress: ProgressListener): Promise<RuntimeStatus> {
+  async up(profileRef: string | undefined, onProgress: ProgressListener, opts: UpOptions = {}): Promise<RuntimeStatus> {
     const ref = profileRef ?? readClusterState(this.paths.clusterState).profile ?? 'default';
     const profile = await loadProfile(ref, { searchDirs: this.profileDirs() });
     // Another runtime is built (and refused, if this version lacks it) before anything changes.
@@ -191,7 +199,7 @@ export class Daemon {
     writeClusterState(this.paths.clusterState, { wantUp: true, profile: isAbsolute(ref) ? ref : profile.name });
     this.log.info(`Bringing the cluster up with profile ${profile.name} (${profile.source})`);
     this.profile = profile;
-    const run = this.runtime.up(profile, onProgress);
+    const run = this.runtime.up(profile, onProgress, opts);
     this.upInFlight = run;
     try {
       return await run;
@@ -217,6 +225,75 @@ export class Daemon {
     await this.runtime.down();
     this.runtime = next;
     await next.prepare?.();
+  }
+
+  /** A profile reference (name or absolute file) as `up` would resolve it; none = the last one used, else default. */
+  async resolveProfile(ref: string | undefined): Promise<Profile> {
+    return loadProfile(ref ?? readClusterState(this.paths.clusterState).profile ?? 'default', { searchDirs: this.profileDirs() });
+  }
+
+  async doctor(ref: string | undefined): Promise<{ profile: string; checks: DoctorCheck[] }> {
+    let profile: Profile;
+    try {
+      profile = await this.resolveProfile(ref);
+    } catch (err) {
+      return { profile: ref ?? 'default', checks: [{ name: 'profile', status: 'fail', detail: (err as Error).message, fix: 'fix the profile file, or pick another with --profile' }] };
+    }
+    const cluster = this.runtime.status();
+    const checks = await runDoctor(this.paths.root, () => runtimePreflight(profile, cluster, { cacheDir: this.paths.cache }));
+    return { profile: profile.name, checks: [{ name: 'profile', status: 'ok', detail: `${profile.name} (${profile.runtime} runtime, ${profile.source})` }, ...checks] };
+  }
+
+  async setup(ref: string | undefined, onProgress: (message: string) => void, offline: boolean): Promise<string[]> {
+    return setupRuntime(await this.resolveProfile(ref), onProgress, offline);
+  }
+
+  saveSnapshot(opts: SaveOptions, progress: (message: string) => void): Promise<SaveResult> {
+    return this.exclusive('save a snapshot', () => saveSnapshot(this.snapshotHost(), opts, progress));
+  }
+
+  loadSnapshot(opts: LoadOptions, progress: (message: string) => void): Promise<LoadResult> {
+    return this.exclusive('load a snapshot', () => loadSnapshot(this.snapshotHost(), opts, progress));
+  }
+
+  snapshotsDir(): string {
+    return join(this.paths.root, 'snapshots');
+  }
+
+  private snapshotBusy: string | undefined;
+
+  /** One snapshot operation at a time: a load halfway through must not be saved, nor loaded over. */
+  private async exclusive<T>(what: string, run: () => Promise<T>): Promise<T> {
+    if (this.snapshotBusy) throw new ApiError(409, 'Conflict', `cannot ${what} while another snapshot operation (${this.snapshotBusy}) runs — try again when it is done`);
+    this.snapshotBusy = what;
+    try {
+      return await run();
+    } finally {
+      this.snapshotBusy = undefined;
+    }
+  }
+
+  private snapshotHost(): SnapshotHost {
+    return {
+      paths: this.paths,
+      store: this.store,
+      dev: this.dev,
+      telemetry: this.telemetry,
+      version: this.version,
+      log: this.log.child({ component: 'snapshot' }),
+      currentProfile: async () => this.profile ?? (await this.resolveProfile(undefined)),
+      userProfilesDir: () => join(this.paths.root, 'profiles'),
+      eventing: (): EventsCapability | undefined => {
+        try {
+          return this.runtime.capabilities.events?.get();
+        } catch {
+          return undefined; // eventing is not running
+        }
+      },
+      clusterStatus: () => this.runtime.status(),
+      down: (onProgress) => this.down(onProgress),
+      up: (ref, onProgress) => this.up(ref, onProgress),
+    };
   }
 
   async down(onProgress?: ProgressListener): Promise<void> {

@@ -7,8 +7,9 @@ import type { Store } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { join } from 'node:path';
 import { RESOURCE_TYPES } from '../model/index.js';
-import { createEmbeddedRuntimeWithModules } from '../embedded/index.js';
+import { createEmbeddedRuntimeWithModules, embeddedPreflight, embeddedSetup, functionDependencyCacheKey } from '../embedded/index.js';
 import type { DoctorCheck, UpPlan } from '../api/index.js';
+import type { RuntimeStatus } from '../runtime.js';
 import { DeferredRuntime } from './deferred-runtime.js';
 
 type KindModule = typeof import('../kind/index.js');
@@ -75,3 +76,25 @@ export async function planRuntime(profile: Profile, deps: Pick<RuntimeDeps, 'cac
     }
   }
 }
+
+/**
+ * The runtime's lines of `kyma-local doctor` for `profile` (`cluster`: what runs now, whose own ports are not
+ * "in use"). kind: Docker engine, its memory, kind binary, node image; kubernetes: the cluster answers.
+ */
+export async function runtimePreflight(profile: Profile, cluster: RuntimeStatus, deps: Pick<RuntimeDeps, 'cacheDir'>): Promise<DoctorCheck[]> {
+  if (profile.runtime === 'embedded') return embeddedPreflight(profile, cluster);
+  return (await planRuntime(profile, deps)).checks;
+}
+
+/** `kyma-local setup`: fetch what the profile's runtime would fetch on `up`, so a later `up` works offline. */
+export async function setupRuntime(profile: Profile, onProgress: (message: string) => void, offline: boolean): Promise<string[]> {
+  if (profile.runtime === 'embedded') return embeddedSetup(profile, onProgress, offline);
+  throw new Error(
+    profile.runtime === 'kind'
+      ? `profile ${profile.name} uses the kind runtime: \`kyma-local up --profile ${profile.name}\` fetches the kind binary and module manifests into the cache; \`kyma-local images save --profile ${profile.name}\` prepares images for offline demos`
+      : `profile ${profile.name} attaches to an existing cluster: there is nothing to fetch`,
+  );
+}
+
+/** Snapshots carry the embedded runtime's npm dependency cache entries: the key of one Function's package.json. */
+export { functionDependencyCacheKey };

@@ -7,6 +7,7 @@ import { ApiProblem, EmptyState, PageTitle, StateBadge } from '../components/com
 import { ClusterControls } from '../components/overview/ClusterControls.js';
 import { ComponentsTable } from '../components/overview/ComponentsTable.js';
 import { linkProps } from '../router.js';
+import { SnapshotCard } from '../components/overview/SnapshotCard.js';
 
 export function OverviewPage() {
   const status = usePoll((s) => getStatus({ signal: s }), 2000, []);
@@ -43,6 +44,8 @@ export function OverviewPage() {
           </Card>
         ))}
       </SimpleGrid>
+
+      <SnapshotCard onDone={() => status.reload()} />
 
       <Card withBorder>
         <Title order={4} mb="xs">

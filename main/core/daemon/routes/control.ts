@@ -18,11 +18,16 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
 
   router.add('POST', ROUTES.up, async (req, res) => {
     let profile: string | undefined;
+    let offline = false;
     try {
       const body = await readJson(req);
       if (isRecord(body) && body.profile !== undefined) {
         if (typeof body.profile !== 'string') throw new ApiError(400, 'BadRequest', 'profile must be a string (a profile name or an absolute file path)');
         profile = body.profile;
+      }
+      if (isRecord(body) && body.offline !== undefined) {
+        if (typeof body.offline !== 'boolean') throw new ApiError(400, 'BadRequest', 'offline must be a boolean');
+        offline = body.offline;
       }
     } catch (err) {
       sendError(res, err);
@@ -30,7 +35,7 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
     }
     const emit: (line: ProgressLine) => void = startNdjson(res);
     try {
-      const status = await daemon.up(profile, (ev) => emit({ type: 'progress', ...ev }));
+      const status = await daemon.up(profile, (ev) => emit({ type: 'progress', ...ev }), { offline });
       emit({ type: 'result', ok: true, status });
     } catch (err) {
       emit({ type: 'result', ok: false, error: (err as Error).message, status: daemon.clusterStatus() });

@@ -2,10 +2,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeObject, Logger } from '../../model/index.js';
 import type { ModuleName, Profile } from '../../profiles/index.js';
-import type { ComponentStatus, ProgressEvent, ProgressListener, ResourceChange, Runtime, RuntimeCapabilities, RuntimePhase, RuntimeStatus } from '../../runtime.js';
+import type { ComponentStatus, ProgressEvent, ProgressListener, ResourceChange, Runtime, RuntimeCapabilities, RuntimePhase, RuntimeStatus, UpOptions } from '../../runtime.js';
 import { applyObject, deleteObject, watchObjects, type Store } from '../../store/index.js';
 import type { EmbeddedModule, ModuleContext, ModuleFactory, ServiceRegistry } from '../module.js';
-import { startNats, type RunningNats } from '../nats/index.js';
+import { ensureNatsServer, startNats, type RunningNats } from '../nats/index.js';
 import { createServiceRegistry } from '../services/index.js';
 import { createSupervisor, reapOrphans, type Supervisor } from '../supervisor/index.js';
 import { NOT_IMPLEMENTED, processToComponentState, START_ORDER } from './module-order.js';
@@ -91,11 +91,11 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
     return () => this.listeners.delete(listener);
   }
 
-  async up(profile: Profile, onProgress: ProgressListener): Promise<RuntimeStatus> {
+  async up(profile: Profile, onProgress: ProgressListener, opts: UpOptions = {}): Promise<RuntimeStatus> {
     if (this.downing) await this.downing;
     const existing = await this.reuseOrClear(profile);
     if (existing) return existing;
-    const run = this.bringUp(profile, onProgress);
+    const run = this.bringUp(profile, onProgress, opts);
     this.upping = run;
     try {
       return await run;
@@ -120,7 +120,7 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
     return undefined;
   }
 
-  private async bringUp(profile: Profile, onProgress: ProgressListener): Promise<RuntimeStatus> {
+  private async bringUp(profile: Profile, onProgress: ProgressListener, opts: UpOptions): Promise<RuntimeStatus> {
     const c: Cluster = {
       profile,
       startedAt: new Date().toISOString(),
@@ -147,11 +147,16 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
 
     set({ name: 'nats', kind: 'process', state: 'Starting' });
     try {
+      // A fresh machine has no nats-server: fetch the pinned release (progress goes out as the nats line's message).
+      const binary = await ensureNatsServer(profile.natsServer, {
+        ...(opts.offline ? { offline: true } : {}),
+        onProgress: (message) => set({ name: 'nats', kind: 'process', state: 'Starting', message }),
+      });
       c.nats = await startNats({
         supervisor: this.supervisor,
         stateDir: this.opts.stateDir,
         port: profile.ports.nats,
-        ...(profile.natsServer ? { binary: profile.natsServer } : {}),
+        binary,
         serverName: `kyma-local-${profile.name}`,
         log: this.log,
       });

@@ -2,3 +2,4 @@ export { createEmbeddedRuntime, type EmbeddedRuntime, type EmbeddedRuntimeOption
 export { START_ORDER, NOT_IMPLEMENTED } from './module-order.js';
 export { registerModules, type ModuleHandles, type ModuleHooks } from './modules.js';
 export { createEmbeddedRuntimeWithModules } from './wired-runtime.js';
+export { embeddedPreflight, embeddedSetup, functionDependencyCacheKey } from './preflight.js';

@@ -86,6 +86,16 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
     queryEvents: (q) => inspector.query(q),
     getEvent: (id) => inspector.get(id),
     subscribe: (l) => inspector.subscribe(l),
+    importEvents(events) {
+      let added = 0;
+      for (const { attempts, ...event } of events) {
+        if (inspector.has(event.id)) continue;
+        inspector.recordEvent(event);
+        for (const a of attempts) inspector.recordAttempt(a);
+        added++;
+      }
+      return added;
+    },
     async publish(ce: PublishInput) {
       const { extensions, ...attrs } = ce;
       const event = makeEvent({ datacontenttype: 'application/json', ...extensions, ...attrs, id: ce.id ?? newEventId() });

@@ -31,6 +31,11 @@ export function hasDependencies(packageJson: string): boolean {
   }
 }
 
+/** The cache folder name of a package.json text: the same text shares one install across functions and revisions. */
+export function dependencyCacheKey(packageJson: string): string {
+  return createHash('sha256').update(packageJson).digest('hex');
+}
+
 export interface InstallOptions {
   /** `<stateDir>/../cache/npm` */
   cacheRoot: string;
@@ -47,8 +52,7 @@ export interface InstallOptions {
  * Returns the folder holding node_modules.
  */
 export async function installDependencies(packageJson: string, opts: InstallOptions): Promise<string> {
-  const hash = createHash('sha256').update(packageJson).digest('hex');
-  const target = path.join(opts.cacheRoot, hash);
+  const target = path.join(opts.cacheRoot, dependencyCacheKey(packageJson));
   if (await exists(path.join(target, 'node_modules'))) return target;
   let running = inflight.get(target);
   if (!running) {
