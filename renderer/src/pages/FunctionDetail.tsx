@@ -12,6 +12,7 @@ import { getFunction, listDevFolders, removeDevFolders } from '../api/daemon.js'
 import { Revisions } from '../components/function/Revisions.js';
 import { FunctionLogs } from '../components/function/FunctionLogs.js';
 import { FunctionTraces } from '../components/function/FunctionTraces.js';
+import { DebugPanel } from '../components/function/DebugPanel.js';
 
 export function FunctionDetailPage({ namespace, name }: { namespace: string; name: string }) {
   const resource = usePoll((s) => api<KubeObject>(resourcePath('Function', namespace, name), { signal: s }), 2000, [namespace, name]);
@@ -91,6 +92,12 @@ export function FunctionDetailPage({ namespace, name }: { namespace: string; nam
           Invoke
         </Title>
         <InvokeConsole namespace={namespace} name={name} />
+      </Card>
+      <Card withBorder>
+        <Title order={4} mb="xs">
+          Debug
+        </Title>
+        <DebugPanel ns={namespace} name={name} onChange={details.reload} />
       </Card>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder>
