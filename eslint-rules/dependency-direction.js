@@ -22,20 +22,21 @@ function layerOf(rel) {
 const ALLOWED = {
   model: [],
   'function-runtime': [],
+  'listener-guard': [],
   store: ['model'],
   profiles: ['model'],
-  telemetry: ['model'],
+  telemetry: ['model', 'listener-guard'],
   workspace: ['model'],
   runtime: ['model', 'profiles'],
-  embedded: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime'],
-  kind: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime'],
-  daemon: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind'],
+  embedded: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime', 'listener-guard'],
+  kind: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'listener-guard'],
+  daemon: ['model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind', 'listener-guard'],
   cli: ['model', 'profiles', 'workspace', 'daemon'],
   electron: ['model', 'daemon'],
   renderer: [],
 };
 
-const INDEX_ONLY = new Set(['model', 'store', 'profiles', 'telemetry', 'workspace', 'embedded', 'kind', 'daemon', 'function-runtime']);
+const INDEX_ONLY = new Set(['model', 'store', 'profiles', 'telemetry', 'workspace', 'embedded', 'kind', 'daemon', 'function-runtime', 'listener-guard']);
 
 export default {
   meta: {

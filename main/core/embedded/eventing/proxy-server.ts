@@ -7,6 +7,7 @@ import { backendError, badPayload, bodyTooLarge, legacyToCloudEvent, validateLeg
 import { invalidEvent } from './publisher.js';
 import { EventingError, type LegacyEventBody, type PublishResult } from './types.js';
 import type { HeaderBag } from './trace.js';
+import { createListenerGuard } from '../../listener-guard/index.js';
 
 /** The publisher proxy's request size limit (eventing-publisher-proxy MaxRequestSize default). */
 export const MAX_REQUEST_BYTES = 65_536;
@@ -113,7 +114,21 @@ async function handlePublish(h: ProxyHandlers, req: IncomingMessage, res: Server
   }
 }
 
+/**
+ * The legacy endpoint takes JSON only. A browser sends text/plain, form and multipart bodies cross-origin without a
+ * CORS preflight, so accepting them would let any web page publish events.
+ */
+function isJsonContentType(req: IncomingMessage): boolean {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
 async function handleLegacy(h: ProxyHandlers, app: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!isJsonContentType(req)) {
+    req.resume();
+    const type = String(req.headers['content-type'] ?? '') || 'none';
+    return legacyError(res, { status: 415, type: 'unsupported_media_type', message: `Content-Type ${type} is not accepted: send the legacy event as application/json`, moreInfo: '', details: null });
+  }
   let raw: Buffer;
   try {
     raw = await readBody(req);
@@ -165,12 +180,16 @@ async function route(h: ProxyHandlers, req: IncomingMessage, res: ServerResponse
 
 /** Starts the publisher proxy on 127.0.0.1:port (0 = free port). */
 export async function startProxyServer(h: ProxyHandlers, port: number): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    route(h, req, res).catch((err: unknown) => {
-      if (!res.headersSent) text(res, 500, `publisher proxy error: ${String(err)}`);
-      else res.end();
-    });
-  });
+  // Workers reach the proxy on 127.0.0.1 or under its in-cluster name through the mesh; browsers never need it.
+  const guard = createListenerGuard({ listener: 'publisher proxy', clusterLocalHosts: true, hosts: ['eventing-publisher-proxy.kyma-system'] });
+  const server = createServer(
+    guard.wrap((req, res) => {
+      route(h, req, res).catch((err: unknown) => {
+        if (!res.headersSent) text(res, 500, `publisher proxy error: ${String(err)}`);
+        else res.end();
+      });
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new Error(err.code === 'EADDRINUSE' ? `Publisher proxy port ${port} is in use; set ports.publisher to 0 or a free port in the profile` : String(err))),

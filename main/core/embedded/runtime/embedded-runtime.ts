@@ -134,6 +134,7 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
         supervisor: this.supervisor,
         stateDir: this.opts.stateDir,
         port: profile.ports.nats,
+        ...(profile.ports.natsMonitor !== undefined ? { monitorPort: profile.ports.natsMonitor } : {}),
         ...(profile.natsServer ? { binary: profile.natsServer } : {}),
         serverName: `kyma-local-${profile.name}`,
         log: this.log,
@@ -263,8 +264,8 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
       state: processToComponentState(s.state),
       ...(s.message ? { message: s.message } : {}),
       ...(s.pid !== undefined ? { pid: s.pid } : {}),
-      ports: { client: n.port, monitor: n.monitorPort },
-      urls: { nats: n.url, monitor: n.monitorUrl },
+      ports: { client: n.port, ...(n.monitorPort !== undefined ? { monitor: n.monitorPort } : {}) },
+      urls: { nats: n.url, ...(n.monitorUrl ? { monitor: n.monitorUrl } : {}) },
       restarts: s.restarts,
     };
   }

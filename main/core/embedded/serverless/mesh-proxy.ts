@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../model/index.js';
 import type { ServiceEndpoint, ServiceRegistry } from '../module.js';
+import { createListenerGuard, withoutDaemonCookie } from '../../listener-guard/index.js';
+import { parseServiceHost } from '../services/index.js';
 
 /** Bodies up to this size are kept while streaming so a request can be retried on another endpoint. */
 const RETRY_BODY_LIMIT = 8 * 1024 * 1024;
@@ -21,23 +23,7 @@ function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   return out;
 }
 
-/**
- * Browsers send cookies to every port of 127.0.0.1, so a request reaching a function from the dashboard's browser
- * may carry the daemon's session cookie; function code (and its dependencies) must never see it.
- */
-export function withoutDaemonCookie(headers: http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
-  const cookie = headers.cookie;
-  if (typeof cookie !== 'string' || !cookie.includes('kl_token=')) return headers;
-  const kept = cookie
-    .split(';')
-    .map((c) => c.trim())
-    .filter((c) => c && !c.startsWith('kl_token='))
-    .join('; ');
-  const out = { ...headers };
-  if (kept) out.cookie = kept;
-  else delete out.cookie;
-  return out;
-}
+export { withoutDaemonCookie };
 
 export interface MeshProxy {
   port: number;
@@ -117,7 +103,17 @@ export async function startMeshProxy(services: ServiceRegistry, log: Logger, opt
     }
   };
 
-  const server = http.createServer((req, res) => {
+  // Workers call each other under in-cluster names; the bare `<svc>.<ns>` shape passes only for a registered
+  // service (it looks like a public domain, which a rebinding page could use).
+  const guard = createListenerGuard({
+    listener: 'service mesh',
+    clusterLocalHosts: true,
+    hosts: (h) => {
+      const s = parseServiceHost(h);
+      return s !== undefined && services.names().includes(`${s.name}.${s.namespace}`);
+    },
+  });
+  const server = http.createServer(guard.wrap((req, res) => {
     const host = req.headers.host ?? '';
     const ep = services.pick(host);
     if (ep !== undefined && opts.onRequest) observe(host, res, opts.onRequest);
@@ -134,7 +130,7 @@ export async function startMeshProxy(services: ServiceRegistry, log: Logger, opt
       } else if (!body.overflow) body.chunks.push(c);
     });
     forward(req, res, ep, body, 0);
-  });
+  }));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
