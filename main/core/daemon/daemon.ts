@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
-import { RESOURCE_TYPES, type Logger } from '../model/index.js';
+import { badRequest, RESOURCE_TYPES, type Logger } from '../model/index.js';
 import { createFileStore, type FileStore } from '../store/index.js';
 import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/index.js';
 import type { ProgressListener, RuntimeStatus } from '../runtime.js';
@@ -35,6 +35,15 @@ export interface DaemonOptions {
   port: number;
   /** Also print log records to stderr (foreground mode). */
   echoLogs?: boolean;
+}
+
+/** The request's URL; a target no URL parser takes (`//[`) is the client's mistake: 400. */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    throw badRequest(`the request target ${JSON.stringify(req.url)} is not a valid URL path`);
+  }
 }
 
 /** The composition root: one per user; owns the store, the runtime and the HTTP API. */
@@ -136,8 +145,9 @@ export class Daemon {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url = new URL('http://127.0.0.1/');
     try {
+      url = requestUrl(req);
       const guard = guardRequest(req, this.token);
       if (url.pathname === '/healthz' && req.method === 'GET' && (guard.ok || guard.code === 401)) {
         sendJson(res, 200, { ok: true, pid: process.pid });

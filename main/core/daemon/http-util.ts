@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError } from '../model/index.js';
+import { ApiError, checkUserJson } from '../model/index.js';
 
 export function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -31,11 +31,13 @@ export async function readBody(req: IncomingMessage, limit = 3 * 1024 * 1024): P
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const body = await readBody(req);
   if (body.length === 0) return {};
+  let value: unknown;
   try {
-    return JSON.parse(body.toString('utf8'));
+    value = JSON.parse(body.toString('utf8'));
   } catch (err) {
     throw new ApiError(400, 'BadRequest', `request body is not valid JSON: ${(err as Error).message}`);
   }
+  return checkUserJson(value);
 }
 
 /** Starts a newline-delimited JSON stream (used for progress of up/down and live feeds). */

@@ -15,3 +15,5 @@ export * from './registry.js';
 export * from './label-selector.js';
 export * from './apirule-v2.js';
 export * from './apirule-v1beta1.js';
+export * from './user-json.js';
+export * from './uri.js';

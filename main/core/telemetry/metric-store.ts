@@ -1,6 +1,6 @@
 // Metric series (name + function + labels) with their current value for Prometheus and a bounded point history.
 import type { IngestResult, OtlpHistogramPoint, OtlpKeyValue, OtlpMetricsRequest, OtlpNumberPoint } from './otlp-types.js';
-import { anyValue, attrGet, flatAttrs, longToNumber, nanosToMs, OtlpDecodeError } from './otlp-values.js';
+import { anyValue, attrGet, flatAttrs, longToNumber, nanosToMs, OtlpDecodeError, setOwn } from './otlp-values.js';
 import { Interner } from './intern.js';
 import type { Retention } from './retention.js';
 import { isoTime } from './span-model.js';
@@ -100,7 +100,7 @@ export class MetricStore {
     let fn: string | undefined;
     for (const [k, v] of Object.entries(attributes)) {
       if (k === 'function') fn = String(v);
-      else labels[k] = String(v);
+      else setOwn(labels, k, String(v));
     }
     const s = this.seriesFor(name, kind, fn, labels);
     s.help ??= opts.help;
@@ -172,7 +172,7 @@ export class MetricStore {
             let fn = resourceFn;
             for (const kv of attrs ?? []) {
               if (kv.key === 'function') fn = labelText(anyValue(kv.value));
-              else labels[kv.key] = labelText(anyValue(kv.value));
+              else setOwn(labels, kv.key, labelText(anyValue(kv.value)));
             }
             const s = this.seriesFor(name, kind, fn, labels);
             s.help ??= m.description || undefined;

@@ -7,6 +7,7 @@ import type { IngestResult } from './otlp-types.js';
 import { OtlpDecodeError } from './otlp-values.js';
 import type { Telemetry } from './telemetry.js';
 import { createListenerGuard } from '../listener-guard/index.js';
+import { findUserJsonProblem, MAX_JSON_DEPTH } from '../model/index.js';
 
 export interface OtlpReceiverOptions {
   host?: string;
@@ -74,6 +75,8 @@ function parseJson(body: Buffer, key: string): object {
     throw new OtlpDecodeError(`body is not valid JSON: ${(err as Error).message}`);
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new OtlpDecodeError(`body must be a JSON object with "${key}"`);
+  const problem = findUserJsonProblem(obj);
+  if (problem) throw new OtlpDecodeError(problem.problem === 'too-deep' ? `body is nested more than ${MAX_JSON_DEPTH} levels deep (at ${problem.path})` : `body has the key "__proto__" at ${problem.path}, which is not allowed`);
   return obj;
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { ApiError, type KubeStatus } from '../../model/index.js';
+import { ApiError, checkUserJson, type KubeStatus } from '../../model/index.js';
 
 /** The apiserver's default request body limit (3 MiB); larger bodies are refused with 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -64,9 +64,10 @@ export function parseBody(buf: Buffer, contentType: string | undefined): unknown
   if (text.trim() === '') throw new ApiError(400, 'BadRequest', 'the request body is empty; send a JSON object');
   const type = mediaType(contentType);
   try {
-    if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return parseYaml(text) as unknown;
-    return JSON.parse(text) as unknown;
+    const value: unknown = type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml' ? parseYaml(text) : JSON.parse(text);
+    return checkUserJson(value);
   } catch (err) {
+    if (err instanceof ApiError) throw err;
     const what = type.includes('yaml') ? 'YAML' : 'JSON';
     throw new ApiError(400, 'BadRequest', `the request body is not valid ${what}: ${(err as Error).message}`);
   }
