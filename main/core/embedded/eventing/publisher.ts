@@ -3,6 +3,7 @@ import { CloudEvent, ValidationError } from 'cloudevents';
 import type { Backend } from './backend.js';
 import type { Inspector } from './inspector.js';
 import { truncateData } from './inspector.js';
+import { attributeLimitError } from './limits.js';
 import { hasEmptySegment, publishSubject } from './naming.js';
 import { traceExtensionsFromHeaders, traceIdOf, type HeaderBag } from './trace.js';
 import type { EventTracing, PublishSpan } from './tracing.js';
@@ -69,6 +70,8 @@ function cleanHeaders(h: HeaderBag): Record<string, string> {
  * JetStream acknowledged the write.
  */
 export async function storeEvent(deps: PublishDeps, event: CloudEvent<unknown>, opts: StoreOptions): Promise<PublishResult> {
+  const overLimit = attributeLimitError(event);
+  if (overLimit) throw overLimit;
   const subject = publishSubject(event.source, event.type);
   const span = deps.tracing?.startPublish(event, event.type, subject, opts.headers ?? {}, opts.via);
   try {
