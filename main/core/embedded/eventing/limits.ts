@@ -19,6 +19,7 @@ export const EVENT_LIMITS = {
 } as const;
 
 // C0 controls and DEL: never part of a type, source or id, and CR/LF would break NATS framing.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** The first attribute over its limit or with a control character, as a 400 naming the limit; else undefined. */
