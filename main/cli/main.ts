@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DaemonNotRunningError, DaemonRequestError, packageVersion } from '../core/daemon/index.js';
+import { DaemonNotRunningError, DaemonRequestError, packageVersion } from '../core/daemon-client/index.js';
 import { CliError } from './cli-error.js';
 import { registerUp } from './commands/up.js';
 import { registerDown } from './commands/down.js';

@@ -1,5 +1,6 @@
 import { findTypeByKind, type KubeList, type KubeObject, type ResourceType } from '../core/model/index.js';
-import { DaemonRequestError, type DaemonClient } from '../core/daemon/index.js';
+import { DaemonRequestError, type DaemonClient } from '../core/daemon-client/index.js';
+import type { ApplyOutcome } from '../core/api/index.js';
 import { CliError } from './cli-error.js';
 
 export function collectionPath(type: ResourceType, namespace: string | undefined): string {
@@ -25,7 +26,7 @@ function pathForManifest(type: ResourceType, obj: KubeObject): string {
   return `${base}${ns}/${type.plural}`;
 }
 
-export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+export type { ApplyOutcome };
 
 /**
  * Create-or-update, like `kubectl apply` for a single writer: the manifest replaces spec/labels/annotations,

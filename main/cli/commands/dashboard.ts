@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { ensureDaemon } from '../../core/daemon/index.js';
+import { ensureDaemon } from '../../core/daemon-client/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
+import { apiPath } from '../../core/api/index.js';
 
 interface LoginCode {
   code: string;
@@ -39,7 +40,7 @@ export function registerDashboard(program: Command): void {
       const { client } = await ensureDaemon(stateDir());
       let login: LoginCode;
       try {
-        login = await client.request<LoginCode>('POST', '/kl/v1/ui/login-code');
+        login = await client.request<LoginCode>('POST', apiPath('uiLoginCode'));
       } catch (err) {
         throw new CliError(`The daemon did not hand out a dashboard sign-in code (${(err as Error).message}) — is it an older version? Restart it with \`kyma-local daemon stop && kyma-local up\``);
       }

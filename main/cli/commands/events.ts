@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AttemptRecord, DeliverySummary, EventSummary, EventWithAttempts, InspectorEntry } from '../../core/daemon/index.js';
+import { apiPath, type AttemptRecord, type DeliverySummary, type EventSummary, type EventWithAttempts, type InspectorEntry } from '../../core/api/index.js';
 import { client } from '../context.js';
 import { parseDataArg } from '../json-arg.js';
 import { table } from '../output.js';
@@ -44,10 +44,10 @@ export function registerEvents(program: Command): void {
       if (opts.subscription) q.set('subscription', opts.subscription);
       if (opts.failed) q.set('outcome', 'failed');
       q.set('limit', opts.limit);
-      const { items } = await c.request<{ items: EventSummary[] }>('GET', `/kl/v1/events?${q}`);
+      const { items } = await c.request<{ items: EventSummary[] }>('GET', apiPath('events', {}, q));
       let shown = items;
       if (opts.failed) {
-        const dead = await c.request<{ items: EventSummary[] }>('GET', `/kl/v1/events?${new URLSearchParams({ ...Object.fromEntries(q), outcome: 'dead-lettered' })}`);
+        const dead = await c.request<{ items: EventSummary[] }>('GET', apiPath('events', {}, { ...Object.fromEntries(q), outcome: 'dead-lettered' }));
         shown = [...items, ...dead.items.filter((d) => !items.some((i) => i.id === d.id))];
       }
       if (opts.output === 'json') {
@@ -58,7 +58,7 @@ export function registerEvents(program: Command): void {
         process.stdout.write(table(['TIME', 'ID', 'TYPE', 'SOURCE', 'SUBSCRIPTIONS', 'DELIVERY'], [...shown].reverse().map(eventRow)) + '\n');
       }
       if (!opts.follow) return;
-      await c.stream('GET', '/kl/v1/events/stream', undefined, (item) => {
+      await c.stream('GET', apiPath('eventsStream'), undefined, (item) => {
         const entry = item as InspectorEntry;
         if (entry.kind === 'event') {
           if (opts.type && entry.type !== opts.type) return;
@@ -77,7 +77,7 @@ export function registerEvents(program: Command): void {
     .argument('<id>', 'event id')
     .action(async (id: string) => {
       const c = await client();
-      const ev = await c.request<EventWithAttempts>('GET', `/kl/v1/events/${encodeURIComponent(id)}`);
+      const ev = await c.request<EventWithAttempts>('GET', apiPath('event', { id }));
       process.stdout.write(`${ev.id}  ${ev.type}  from ${ev.source}  published ${ev.publishedAt}${ev.traceId ? `  trace ${ev.traceId}` : ''}\n`);
       process.stdout.write(`data: ${JSON.stringify(ev.data)}\n`);
       for (const a of ev.attempts) process.stdout.write(attemptLine(a) + '\n');
@@ -95,14 +95,14 @@ export function registerEvents(program: Command): void {
       const c = await client();
       const data = parseDataArg(opts.data);
       if (opts.legacy) {
-        const r = await c.request<{ id: string }>('POST', '/kl/v1/events/publish-legacy', {
+        const r = await c.request<{ id: string }>('POST', apiPath('eventsPublishLegacy'), {
           body: { app: opts.legacy, event: { 'event-type': opts.type, 'event-type-version': opts.eventTypeVersion, 'event-time': new Date().toISOString(), data } },
         });
         process.stdout.write(`published legacy event ${r.id}\n`);
         return;
       }
       if (!opts.source) throw new Error('--source is required (the CloudEvent source, e.g. your application name)');
-      const r = await c.request<{ id: string; subject: string }>('POST', '/kl/v1/events/publish', { body: { type: opts.type, source: opts.source, ...(data !== undefined ? { data } : {}) } });
+      const r = await c.request<{ id: string; subject: string }>('POST', apiPath('eventsPublish'), { body: { type: opts.type, source: opts.source, ...(data !== undefined ? { data } : {}) } });
       process.stdout.write(`published ${r.id} (subject ${r.subject})\n`);
     });
 
@@ -117,7 +117,7 @@ export function registerEvents(program: Command): void {
       const body: Record<string, unknown> = {};
       if (opts.data !== undefined) body.data = parseDataArg(opts.data);
       if (opts.subscription) body.subscription = opts.subscription;
-      const r = await c.request<{ id: string; attempt?: AttemptRecord }>('POST', `/kl/v1/events/${encodeURIComponent(id)}/replay`, { body });
+      const r = await c.request<{ id: string; attempt?: AttemptRecord }>('POST', apiPath('eventReplay', { id }), { body });
       process.stdout.write(`replayed as ${r.id}\n`);
       if (r.attempt) process.stdout.write(attemptLine(r.attempt) + '\n');
     });

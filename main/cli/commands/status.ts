@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { findDaemon, type DaemonStatusReport } from '../../core/daemon/index.js';
-import type { RuntimeStatus } from '../../core/daemon/index.js';
+import { findDaemon } from '../../core/daemon-client/index.js';
+import { apiPath, type DaemonStatusReport, type RuntimeStatus } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { table } from '../output.js';
@@ -35,7 +35,7 @@ export function registerStatus(program: Command): void {
         }
         throw new CliError('daemon not running — run `kyma-local up`', 3);
       }
-      const report = await client.request<DaemonStatusReport>('GET', '/kl/v1/status');
+      const report = await client.request<DaemonStatusReport>('GET', apiPath('status'));
       if (opts.output === 'json') {
         process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         return;

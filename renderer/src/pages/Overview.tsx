@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Card, Code, Group, Loader, Select, SimpleGrid, S
 import { useState } from 'react';
 import { api, ApiError, errorMessage, KINDS, ndjson, resourcePath, type KindName } from '../api/client.js';
 import { usePoll } from '../api/hooks.js';
-import type { DevFolderState, FunctionDetails, KubeList, ProfileSummary, StatusReport, UpDownLine } from '../api/types.js';
+import type { DevFolderState, FunctionDetails, KubeList, ProfileSummary, StatusReport, ProgressLine } from '../api/types.js';
 import { ApiProblem, EmptyState, PageTitle, StateBadge, ago } from '../components/common.js';
 import { linkProps } from '../router.js';
 
@@ -58,7 +58,7 @@ export function OverviewPage() {
     setProgress([]);
     setResult(undefined);
     try {
-      await ndjson<UpDownLine>(`/kl/v1/${kind}`, {
+      await ndjson<ProgressLine>(`/kl/v1/${kind}`, {
         method: 'POST',
         body: kind === 'up' ? { profile: chosen } : {},
         onBatch: (lines) => {

@@ -1,11 +1,12 @@
-// The daemon's own spans (eventing's publish/deliver): an OpenTelemetry tracer provider whose finished spans go
+// The platform's own spans (eventing's publish/deliver): an OpenTelemetry tracer provider whose finished spans go
 // straight into the daemon's telemetry store, no network hop. The provider is handed to the modules explicitly;
 // it is never registered globally, so tests and workers in the same process keep their own.
 import type { AttributeValue, Attributes, HrTime, TracerProvider } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { OtlpTraceRequest, Telemetry } from '../telemetry/index.js';
+import type { OtlpTraceRequest } from './otlp-types.js';
+import type { Telemetry } from './telemetry.js';
 
 export const EVENTING_SERVICE = 'kyma-local-eventing';
 

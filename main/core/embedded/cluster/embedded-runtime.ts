@@ -2,14 +2,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { KubeObject, Logger } from '../../model/index.js';
 import type { ModuleName, Profile } from '../../profiles/index.js';
-import type { ComponentStatus, ProgressEvent, ProgressListener, ResourceChange, Runtime, RuntimePhase, RuntimeStatus } from '../../runtime.js';
-import type { Store } from '../../store/index.js';
+import type { ComponentStatus, ProgressEvent, ProgressListener, ResourceChange, Runtime, RuntimeCapabilities, RuntimePhase, RuntimeStatus } from '../../runtime.js';
+import { applyObject, deleteObject, watchObjects, type Store } from '../../store/index.js';
 import type { EmbeddedModule, ModuleContext, ModuleFactory, ServiceRegistry } from '../module.js';
 import { startNats, type RunningNats } from '../nats/index.js';
 import { createServiceRegistry } from '../services/index.js';
 import { createSupervisor, reapOrphans, type Supervisor } from '../supervisor/index.js';
 import { NOT_IMPLEMENTED, processToComponentState, START_ORDER } from './module-order.js';
-import { applyObject, deleteObject, watchObjects } from './resources.js';
 
 export interface EmbeddedRuntimeOptions {
   /** The cluster's state dir: children.json, JetStream data and module data live under it. */
@@ -26,6 +25,8 @@ export interface EmbeddedRuntime extends Runtime {
   registerModule(name: ModuleName, factory: ModuleFactory): void;
   /** Live component changes after `up` has returned too (restarts, crash loops), for the dashboard. */
   onProgress(listener: ProgressListener): () => void;
+  /** Filled by whoever registers the modules (cluster/modules.ts): a module that offers a capability adds it here. */
+  readonly capabilities: RuntimeCapabilities;
 }
 
 interface Cluster {
@@ -56,13 +57,29 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
   private cluster: Cluster | undefined;
   private upping: Promise<RuntimeStatus> | undefined;
   private downing: Promise<void> | undefined;
+  /** Set by prepare() so the first `up` does not reap the same state dir again. */
+  private reaped = false;
+  readonly capabilities: RuntimeCapabilities;
 
   constructor(private readonly opts: EmbeddedRuntimeOptions) {
     this.log = opts.log;
     this.supervisor = createSupervisor({ stateDir: opts.stateDir, log: opts.log.child({ component: 'supervisor' }) });
+    // The dev loop writes to the daemon's store, which the embedded modules watch.
+    this.capabilities = { dev: { apply: (obj) => applyObject(opts.store, obj) } };
     for (const [name, factory] of Object.entries(opts.modules ?? {})) {
       if (factory) this.factories.set(name as ModuleName, factory);
     }
+  }
+
+  async prepare(): Promise<void> {
+    await mkdir(this.opts.stateDir, { recursive: true });
+    await this.reapOrphans('a previous daemon that did not shut down cleanly');
+    this.reaped = true;
+  }
+
+  private async reapOrphans(who: string): Promise<void> {
+    const reaped = await reapOrphans(this.opts.stateDir, this.log);
+    if (reaped > 0) this.log.warn(`Reaped ${reaped} process(es) left behind by ${who}`);
   }
 
   registerModule(name: ModuleName, factory: ModuleFactory): void {
@@ -125,8 +142,8 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
     for (const name of START_ORDER) set({ name, kind: 'module', state: profile.modules.includes(name) ? 'Pending' : 'Disabled' });
 
     await mkdir(this.opts.stateDir, { recursive: true });
-    const reaped = await reapOrphans(this.opts.stateDir, this.log);
-    if (reaped > 0) this.log.warn(`Reaped ${reaped} process(es) left behind by a previous daemon`);
+    if (!this.reaped) await this.reapOrphans('a previous daemon');
+    this.reaped = false;
 
     set({ name: 'nats', kind: 'process', state: 'Starting' });
     try {

@@ -1,9 +1,11 @@
-import type { EmbeddedRuntime } from '../embedded/index.js';
-import type { Telemetry } from '../telemetry/index.js';
-import { createPlatformTracing } from './platform-tracing.js';
-import { createEventingModule, createServerlessModule, createTelemetryModule, type EventingModule, type ServerlessModule, type ServerlessModuleOptions } from '../embedded/index.js';
+import type { EmbeddedRuntime } from './embedded-runtime.js';
+import type { Telemetry } from '../../telemetry/index.js';
+import { createPlatformTracing } from '../../telemetry/index.js';
+import { createEventingModule, type EventingModule } from '../eventing/index.js';
+import { createServerlessModule, type ServerlessModule, type ServerlessModuleOptions } from '../serverless/index.js';
+import { createTelemetryModule } from '../otlp/index.js';
 
-/** The live module instances, so the daemon's routes can reach their APIs (a new instance per `up`). */
+/** The live module instances, so the runtime's capabilities can reach their APIs (a new instance per `up`). */
 export interface ModuleHandles {
   eventing?: EventingModule;
   serverless?: ServerlessModule;

@@ -1,13 +1,14 @@
-import type { Router } from './router.js';
-import { readJson, sendError, sendJson, startNdjson } from './http-util.js';
-import { ApiError, isRecord } from '../model/index.js';
-import type { Daemon } from './daemon.js';
+import type { Router } from '../http/router.js';
+import { readJson, sendError, sendJson, startNdjson } from '../http/toolkit.js';
+import { ApiError, isRecord } from '../../model/index.js';
+import { ROUTES, type ProgressLine } from '../../api/index.js';
+import type { Daemon } from '../daemon.js';
 
 /** The daemon's own lifecycle API: status, up/down with streamed progress, shutdown, profiles. */
 export function registerControlRoutes(router: Router, daemon: Daemon): void {
-  router.add('GET', /^\/kl\/v1\/status$/, (_req, res) => sendJson(res, 200, daemon.statusReport()));
+  router.add('GET', ROUTES.status, (_req, res) => sendJson(res, 200, daemon.statusReport()));
 
-  router.add('GET', /^\/kl\/v1\/profiles$/, async (_req, res) => {
+  router.add('GET', ROUTES.profiles, async (_req, res) => {
     try {
       sendJson(res, 200, { items: await daemon.listProfiles() });
     } catch (err) {
@@ -15,7 +16,7 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
     }
   });
 
-  router.add('POST', /^\/kl\/v1\/up$/, async (req, res) => {
+  router.add('POST', ROUTES.up, async (req, res) => {
     let profile: string | undefined;
     try {
       const body = await readJson(req);
@@ -27,7 +28,7 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
       sendError(res, err);
       return;
     }
-    const emit = startNdjson(res);
+    const emit: (line: ProgressLine) => void = startNdjson(res);
     try {
       const status = await daemon.up(profile, (ev) => emit({ type: 'progress', ...ev }));
       emit({ type: 'result', ok: true, status });
@@ -37,8 +38,8 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
     res.end();
   });
 
-  router.add('POST', /^\/kl\/v1\/down$/, async (_req, res) => {
-    const emit = startNdjson(res);
+  router.add('POST', ROUTES.down, async (_req, res) => {
+    const emit: (line: ProgressLine) => void = startNdjson(res);
     try {
       await daemon.down((ev) => emit({ type: 'progress', ...ev }));
       emit({ type: 'result', ok: true, status: daemon.clusterStatus() });
@@ -48,7 +49,7 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
     res.end();
   });
 
-  router.add('POST', /^\/kl\/v1\/shutdown$/, (_req, res) => {
+  router.add('POST', ROUTES.shutdown, (_req, res) => {
     sendJson(res, 202, { message: 'daemon stopping' });
     // Answer first: the caller waits for the pid to exit rather than for this response.
     setImmediate(() => void daemon.shutdown('requested through the API'));

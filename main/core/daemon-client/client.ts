@@ -135,8 +135,9 @@ export async function connectDaemon(stateDir: string): Promise<DaemonClient> {
   return client;
 }
 
+/** The daemon's entry script, started as a process by path: the CLI and Electron never import the daemon. */
 export function daemonEntry(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), 'main.js');
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'daemon', 'main.js');
 }
 
 /**

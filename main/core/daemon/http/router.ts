@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodePathSegment } from '../model/index.js';
+import { decodePathSegment } from '../../model/index.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void> | void;
 
@@ -9,12 +9,26 @@ interface Route {
   handler: RouteHandler;
 }
 
-/** A minimal method+regex router for the daemon's own (non-Kubernetes) API under /kl/v1. */
+/**
+ * A path template of core/api's route table as a regular expression: `:name` is one path segment (a capture),
+ * a trailing `*` the optional rest of the path (a capture, '' when absent).
+ */
+export function templatePattern(template: string): RegExp {
+  const rest = template.endsWith('*');
+  const body = (rest ? template.slice(0, -1) : template)
+    .split(/(:[a-zA-Z]+)/)
+    .map((part) => (part.startsWith(':') ? '([^/]+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}${rest ? '(\\/.*)?' : ''}$`);
+}
+
+/** A minimal method+path router for the daemon's own (non-Kubernetes) API under /kl/v1. */
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: string, pattern: RegExp, handler: RouteHandler): this {
-    this.routes.push({ method, pattern, handler });
+  /** `pattern`: a template from core/api's ROUTES (preferred) or a regular expression. */
+  add(method: string, pattern: RegExp | string, handler: RouteHandler): this {
+    this.routes.push({ method, pattern: typeof pattern === 'string' ? templatePattern(pattern) : pattern, handler });
     return this;
   }
 

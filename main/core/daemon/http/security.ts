@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { tokensEqual } from './token.js';
+import { tokensEqual } from '../../daemon-client/index.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 

@@ -1,19 +1,18 @@
-import { ApiError, findTypeByKind, RESOURCE_TYPES, type KubeObject, type ResourceType } from '../../model/index.js';
-import type { ResourceChange } from '../../runtime.js';
-import type { Store } from '../../store/index.js';
+import { ApiError, findTypeByKind, unknownKind, type KubeObject, type ResourceType } from '../model/index.js';
+import type { ApplyOutcome, ResourceChange } from '../api/index.js';
+import type { Store } from './store.js';
 
 function typeOf(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): ResourceType {
   const type = findTypeByKind(obj.apiVersion, obj.kind);
   if (type) return type;
-  const known = RESOURCE_TYPES.map((t) => `${t.kind} (${t.group ? `${t.group}/` : ''}${t.versions.join('|')})`).join(', ');
-  throw new ApiError(400, 'BadRequest', `no matches for kind "${obj.kind}" in version "${obj.apiVersion}" — supported: ${known}`);
+  throw unknownKind(obj.apiVersion, obj.kind);
 }
 
 function namespaceOf(type: ResourceType, obj: Pick<KubeObject, 'metadata'>): string | undefined {
   return type.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
 }
 
-export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+export type { ApplyOutcome };
 
 /**
  * `kubectl apply` semantics on the store: create when absent, otherwise update. A resourceVersion in the

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError } from '../model/index.js';
-import { LOG_LEVELS, OtlpDecodeError, PROMETHEUS_CONTENT_TYPE, type LogLevelName, type LogQuery, type Telemetry, type TraceQuery } from '../telemetry/index.js';
-import type { Router } from './router.js';
-import { readBody, sendError, sendJson, startNdjson } from './http-util.js';
+import { ApiError } from '../../model/index.js';
+import { ROUTES } from '../../api/index.js';
+import { LOG_LEVELS, OtlpDecodeError, PROMETHEUS_CONTENT_TYPE, type LogLevelName, type LogQuery, type Telemetry, type TraceQuery } from '../../telemetry/index.js';
+import type { Router } from '../http/router.js';
+import { readBody, sendError, sendJson, startNdjson } from '../http/toolkit.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -92,11 +93,11 @@ const KINDS = new Set(['spans', 'logs', 'metrics']);
 
 /** Traces, logs, metrics, the live telemetry stream, export/import, and GET /metrics (Prometheus text). */
 export function registerTelemetryRoutes(router: Router, telemetry: Telemetry): void {
-  router.add('GET', /^\/kl\/v1\/traces$/, guarded((_req, res, _p, url) => sendJson(res, 200, { items: telemetry.searchTraces(traceQuery(url.searchParams)) })));
+  router.add('GET', ROUTES.traces, guarded((_req, res, _p, url) => sendJson(res, 200, { items: telemetry.searchTraces(traceQuery(url.searchParams)) })));
 
   router.add(
     'GET',
-    /^\/kl\/v1\/traces\/([0-9a-fA-F]+)$/,
+    ROUTES.trace,
     guarded((_req, res, [id]) => {
       const trace = telemetry.getTrace(id!);
       if (!trace) throw new ApiError(404, 'NotFound', `trace ${id} not found (it may not have arrived yet, or was evicted by retention)`);
@@ -104,11 +105,11 @@ export function registerTelemetryRoutes(router: Router, telemetry: Telemetry): v
     }),
   );
 
-  router.add('GET', /^\/kl\/v1\/logs$/, guarded((_req, res, _p, url) => sendJson(res, 200, { items: telemetry.queryLogs(logQuery(url.searchParams)) })));
+  router.add('GET', ROUTES.logs, guarded((_req, res, _p, url) => sendJson(res, 200, { items: telemetry.queryLogs(logQuery(url.searchParams)) })));
 
   router.add(
     'GET',
-    /^\/kl\/v1\/metrics$/,
+    ROUTES.metrics,
     guarded((_req, res, _p, url) => {
       const sp = url.searchParams;
       sendJson(res, 200, { items: telemetry.queryMetrics({ ...(sp.get('function') ? { function: sp.get('function')! } : {}), ...(sp.get('name') ? { name: sp.get('name')! } : {}) }) });
@@ -117,7 +118,7 @@ export function registerTelemetryRoutes(router: Router, telemetry: Telemetry): v
 
   router.add(
     'GET',
-    /^\/kl\/v1\/telemetry\/stream$/,
+    ROUTES.telemetryStream,
     guarded((req, res, _p, url) => {
       const kinds = (url.searchParams.get('kinds') ?? 'spans,logs,metrics').split(',').filter(Boolean);
       const bad = kinds.find((k) => !KINDS.has(k));
@@ -133,7 +134,7 @@ export function registerTelemetryRoutes(router: Router, telemetry: Telemetry): v
 
   router.add(
     'GET',
-    /^\/kl\/v1\/telemetry\/export$/,
+    ROUTES.telemetryExport,
     guarded((_req, res) => {
       const text = telemetry.exportJsonLines();
       res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'Content-Disposition': 'attachment; filename="telemetry.otlp.jsonl"' });
@@ -143,16 +144,16 @@ export function registerTelemetryRoutes(router: Router, telemetry: Telemetry): v
 
   router.add(
     'POST',
-    /^\/kl\/v1\/telemetry\/import$/,
+    ROUTES.telemetryImport,
     guarded(async (req, res) => {
-      const body = await readBody(req, 256 * 1024 * 1024);
+      const body = await readBody(req, 256 * 1024 * 1024, 'split the export into smaller files');
       sendJson(res, 200, telemetry.importJsonLines(body.toString('utf8')));
     }),
   );
 
   router.add(
     'GET',
-    /^\/metrics$/,
+    ROUTES.prometheus,
     guarded((_req, res) => {
       const text = telemetry.prometheusText();
       res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { ROUTES } from '../../api/index.js';
 import type { Router } from './router.js';
-import { sendJson } from './http-util.js';
-import { packageRoot } from './version.js';
+import { sendJson } from './toolkit.js';
+import { packageRoot } from '../../daemon-client/index.js';
 
 /**
  * The browser dashboard: renderer/dist served under /ui/, and the token handover that keeps the API token out
@@ -92,7 +93,7 @@ export function defaultUiDistDir(): string {
 export function registerUiRoutes(router: Router, opts: UiOptions): UiPublicHandler {
   const codes = opts.codes ?? new LoginCodes();
   const distDir = resolve(opts.distDir ?? defaultUiDistDir());
-  router.add('POST', /^\/kl\/v1\/ui\/login-code$/, (_req, res) => {
+  router.add('POST', ROUTES.uiLoginCode, (_req, res) => {
     const { code, expiresAt } = codes.issue();
     sendJson(res, 200, { code, expiresAt, path: `/ui/login?code=${encodeURIComponent(code)}` });
   });

@@ -1,7 +1,8 @@
-import { ApiError, isRecord } from '../model/index.js';
-import type { DevSessions } from './dev-sessions.js';
-import type { Router } from './router.js';
-import { readJson, sendError, sendJson, startNdjson } from './http-util.js';
+import { ApiError, isRecord } from '../../model/index.js';
+import { ROUTES } from '../../api/index.js';
+import type { DevSessions } from '../dev-sessions.js';
+import type { Router } from '../http/router.js';
+import { readJson, sendError, sendJson, startNdjson } from '../http/toolkit.js';
 
 function dirsFrom(body: unknown): string[] {
   if (!isRecord(body) || !Array.isArray(body.dirs) || body.dirs.length === 0 || !body.dirs.every((d) => typeof d === 'string')) {
@@ -12,9 +13,9 @@ function dirsFrom(body: unknown): string[] {
 
 /** The dev loop API behind `kyma-local dev` and the dashboard's "add function folder". */
 export function registerDevRoutes(router: Router, dev: DevSessions): void {
-  router.add('GET', /^\/kl\/v1\/dev$/, (_req, res) => sendJson(res, 200, { items: dev.list() }));
+  router.add('GET', ROUTES.dev, (_req, res) => sendJson(res, 200, { items: dev.list() }));
 
-  router.add('POST', /^\/kl\/v1\/dev$/, async (req, res) => {
+  router.add('POST', ROUTES.dev, async (req, res) => {
     try {
       const items = await dev.add(dirsFrom(await readJson(req)));
       sendJson(res, 200, { items });
@@ -23,7 +24,7 @@ export function registerDevRoutes(router: Router, dev: DevSessions): void {
     }
   });
 
-  router.add('POST', /^\/kl\/v1\/dev\/remove$/, async (req, res) => {
+  router.add('POST', ROUTES.devRemove, async (req, res) => {
     try {
       await dev.remove(dirsFrom(await readJson(req)));
       sendJson(res, 200, { items: dev.list() });
@@ -32,7 +33,7 @@ export function registerDevRoutes(router: Router, dev: DevSessions): void {
     }
   });
 
-  router.add('GET', /^\/kl\/v1\/dev\/stream$/, (req, res) => {
+  router.add('GET', ROUTES.devStream, (req, res) => {
     const emit = startNdjson(res);
     const off = dev.onEvent((ev) => emit(ev));
     req.on('close', off);

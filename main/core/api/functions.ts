@@ -1,0 +1,52 @@
+/** Function details and revisions as GET /kl/v1/functions… answers them. */
+/** What happened to a revision. `superseded`: replaced by a newer good one; `rolled-back`: replaced by a rollback. */
+export type RevisionOutcome = 'pending' | 'ready' | 'failed' | 'superseded' | 'rolled-back';
+
+/** Where a revision failed; file is the user's file when the Function came from a folder. */
+export interface RevisionError {
+  message: string;
+  file?: string;
+  line?: number | null;
+  column?: number | null;
+}
+
+export interface RevisionRecord {
+  /** Monotonic per function, starting at 1. */
+  number: number;
+  /** sha256 of the effective code + config (source, dependencies, runtime, resolved env, mounted secrets, heap). */
+  contentHash: string;
+  /** The Function's metadata.generation this revision was made from. */
+  generation: number;
+  createdAt: string;
+  readyAt?: string;
+  outcome: RevisionOutcome;
+  error?: RevisionError;
+  /** readyAt − the dev loop's save time (annotation kyma-local.io/saved-at), else − when the controller saw the change. */
+  latencyMs?: number;
+  /** Set on a revision made by rollback: the revision whose code it re-deploys. */
+  rollbackOf?: number;
+}
+
+export interface WorkerInfo {
+  name: string;
+  replica: number;
+  pid?: number;
+  port: number;
+  state: string;
+  restarts: number;
+}
+
+/** Per-function view for the daemon (dashboard, CLI). */
+export interface FunctionDetails {
+  namespace: string;
+  name: string;
+  /** The revision serving traffic, if any. */
+  currentRevision?: number;
+  desiredReplicas: number;
+  readyReplicas: number;
+  workers: WorkerInfo[];
+  /** The last failure (revision, dependency install or crash loop), cleared by the next good revision. */
+  lastError?: RevisionError & { revision?: number };
+  /** Folder holding the function's revisions and history. */
+  stateDir: string;
+}
