@@ -40,6 +40,10 @@ export const ROUTES = {
   prometheus: '/metrics',
 
   uiLoginCode: '/kl/v1/ui/login-code',
+  /** POST: ends the calling browser's dashboard session. */
+  uiLogout: '/kl/v1/ui/logout',
+  /** DELETE: ends every dashboard session (signs every browser out). */
+  uiSessions: '/kl/v1/ui/sessions',
   healthz: '/healthz',
 } as const;
 

@@ -12,6 +12,7 @@ import { ensureStateDir, loadOrCreateToken, packageVersion, removeDaemonInfo, wr
 import { createKubeApi, type KubeApi } from './kube-api/index.js';
 import { createFileLogger } from './file-logger.js';
 import { guardRequest } from './http/security.js';
+import { DashboardSessions } from './http/sessions.js';
 import { Router } from './http/router.js';
 import { sendError, sendJson, sendStatus } from './http/toolkit.js';
 import { cookieRequestAllowed, registerUiRoutes, type UiPublicHandler } from './http/static-ui.js';
@@ -52,6 +53,8 @@ export class Daemon {
   readonly log: Logger;
   readonly telemetry: Telemetry;
   private readonly token: string;
+  /** Dashboard sign-ins: the browser cookie carries one of these ids, never the token. */
+  private readonly sessions = new DashboardSessions();
   private store!: FileStore;
   private runtime!: Runtime;
   private kubeApi!: KubeApi;
@@ -90,7 +93,7 @@ export class Daemon {
     registerEventRoutes(this.router, current);
     registerFunctionRoutes(this.router, current);
     registerTelemetryRoutes(this.router, this.telemetry);
-    this.uiPublic = registerUiRoutes(this.router, { token: this.token });
+    this.uiPublic = registerUiRoutes(this.router, { sessions: this.sessions });
     this.dev = new DevSessions(() => capability(this.runtime, 'dev'), this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -154,7 +157,7 @@ export class Daemon {
     let url = new URL('http://127.0.0.1/');
     try {
       url = requestUrl(req);
-      const guard = guardRequest(req, this.token);
+      const guard = guardRequest(req, this.token, this.sessions);
       if (url.pathname === ROUTES.healthz && req.method === 'GET' && (guard.ok || guard.code === 401)) {
         sendJson(res, 200, { ok: true, pid: process.pid });
         return;
