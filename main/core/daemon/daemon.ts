@@ -7,7 +7,7 @@ import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/ind
 import type { ProgressListener, Runtime, RuntimeStatus } from '../runtime.js';
 import { ROUTES, type DaemonStatusReport } from '../api/index.js';
 import type { Profile } from '../profiles/index.js';
-import { createTelemetry, type Telemetry } from '../telemetry/index.js';
+import { createTelemetry, type RetentionOptions, type Telemetry } from '../telemetry/index.js';
 import { ensureStateDir, loadOrCreateToken, packageVersion, removeDaemonInfo, writeDaemonInfo, type StatePaths } from '../daemon-client/index.js';
 import { createKubeApi, type KubeApi } from './kube-api/index.js';
 import { createFileLogger } from './file-logger.js';
@@ -33,6 +33,12 @@ export interface DaemonOptions {
   port: number;
   /** Also print log records to stderr (foreground mode). */
   echoLogs?: boolean;
+}
+
+/** The profile's retention as the telemetry stores' bounds (counts and byte budgets). */
+function telemetryRetention(profile: Profile): RetentionOptions {
+  const r = profile.retention;
+  return { maxTraces: r.traces, maxLogRecords: r.logs, maxMetricPoints: r.metricPoints, maxSpanBytes: r.spanBytes, maxLogBytes: r.logBytes };
 }
 
 /** The request's URL; a target no URL parser takes (`//[`) is the client's mistake: 400. */
@@ -199,6 +205,7 @@ export class Daemon {
     writeClusterState(this.paths.clusterState, { wantUp: true, profile: isAbsolute(ref) ? ref : profile.name });
     this.log.info(`Bringing the cluster up with profile ${profile.name} (${profile.source})`);
     this.profile = profile;
+    this.telemetry.setRetention(telemetryRetention(profile));
     const run = this.runtime.up(profile, onProgress);
     this.upInFlight = run;
     try {

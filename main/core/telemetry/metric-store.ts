@@ -116,6 +116,12 @@ export class MetricStore {
     const p: MetricPoint = s.kind === 'histogram' && s.hist ? { time: isoTime(timeMs), timeMs, histogram: { ...s.hist, counts: [...s.hist.counts] } } : { time: isoTime(timeMs), timeMs, value: s.value };
     s.points.push(p);
     this.queue.push(s);
+    this.enforce();
+    return p;
+  }
+
+  /** Evicts the oldest points until the retention bound holds (also after it shrinks). */
+  enforce(): void {
     while (this.pointCount > this.retention.maxMetricPoints) {
       const old = this.queue[this.head]!;
       this.queue[this.head++] = undefined as unknown as Series;
@@ -126,7 +132,6 @@ export class MetricStore {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    return p;
   }
 
   ingest(req: OtlpMetricsRequest, dedupe = false): { result: IngestResult; added: MetricSeries[] } {

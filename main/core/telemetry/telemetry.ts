@@ -45,6 +45,8 @@ export interface ImportResult {
 }
 
 export interface Telemetry {
+  /** Changes the bounds (from the cluster profile) and evicts at once what no longer fits. */
+  setRetention(opts: RetentionOptions): void;
   ingestSpans(req: OtlpTraceRequest): IngestResult;
   ingestLogs(req: OtlpLogsRequest): IngestResult;
   ingestMetrics(req: OtlpMetricsRequest): IngestResult;
@@ -198,6 +200,12 @@ export function createTelemetry(opts: TelemetryOptions = {}): Telemetry {
         }
       });
       return result;
+    },
+    setRetention(opts) {
+      Object.assign(retention, resolveRetention(opts));
+      spans.enforce();
+      logs.enforce();
+      metrics.enforce();
     },
     stats: () => ({
       traces: spans.traces.size,
