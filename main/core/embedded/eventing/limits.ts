@@ -4,7 +4,7 @@ import { EventingError } from './types.js';
 /**
  * Limits on the attributes that end up in NATS: the subject `kyma.<source>.<type>` travels on nats-server's
  * control line (4 KB by default, and a longer one makes the server drop the whole shared connection), and the
- * id, source and type travel as NATS headers, where a line break would split the header block. Checked before
+ * id, source, type and datacontenttype travel as NATS headers, where a line break would split the header block. Checked before
  * anything reaches NATS, so one bad request answers 400 and hurts no other.
  */
 export const EVENT_LIMITS = {
@@ -16,6 +16,8 @@ export const EVENT_LIMITS = {
   subject: 1024,
   /** Characters of `id`. */
   id: 256,
+  /** Characters of `datacontenttype` (a media type; it travels as the NATS content-type header). */
+  datacontenttype: 256,
 } as const;
 
 // C0 controls and DEL: never part of a type, source or id, and CR/LF would break NATS framing.
@@ -23,8 +25,8 @@ export const EVENT_LIMITS = {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** The first attribute over its limit or with a control character, as a 400 naming the limit; else undefined. */
-export function attributeLimitError(event: Pick<CloudEvent<unknown>, 'id' | 'type' | 'source' | 'subject'>): EventingError | undefined {
-  for (const attr of ['type', 'source', 'subject', 'id'] as const) {
+export function attributeLimitError(event: Pick<CloudEvent<unknown>, 'id' | 'type' | 'source' | 'subject' | 'datacontenttype'>): EventingError | undefined {
+  for (const attr of ['type', 'source', 'subject', 'id', 'datacontenttype'] as const) {
     const v = event[attr];
     if (v === undefined || v === null) continue;
     const s = String(v);
