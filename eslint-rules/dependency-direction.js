@@ -39,6 +39,8 @@ export const ALLOWED = {
   cli: ['api', 'model', 'profiles', 'workspace', 'daemon-client'],
   electron: ['api', 'model', 'daemon-client'],
   renderer: ['api'],
+  // The public test kit (kyma-local/testing) runs handlers with the function runtime, nothing else.
+  testing: ['function-runtime'],
 };
 
 /** Layers without node:* imports: the dashboard compiles them for the browser. */

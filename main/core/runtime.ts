@@ -1,15 +1,21 @@
 import type { KubeObject } from './model/index.js';
 import type { ModuleName, Profile, RuntimeKind } from './profiles/index.js';
 import type {
+  ApiRuleView,
   ApplyOutcome,
   ComponentState,
   ComponentStatus,
+  DebugOptions,
+  DebugSession,
   EventQuery,
   EventSummary,
   EventWithAttempts,
   FunctionDetails,
   InspectorEntry,
+  IssuerInfo,
   LegacyEventBody,
+  MintedToken,
+  MintRequest,
   ProgressEvent,
   PublishInput,
   PublishResult,
@@ -19,6 +25,8 @@ import type {
   RevisionRecord,
   RuntimePhase,
   RuntimeStatus,
+  TryAnswer,
+  TryRequest,
 } from './api/index.js';
 
 /**
@@ -55,6 +63,7 @@ export interface RuntimeCapabilities {
   functions?: Capability<FunctionsCapability>;
   events?: Capability<EventsCapability>;
   dev?: DevLoopCapability;
+  gateway?: Capability<GatewayCapability>;
 }
 
 export type CapabilityName = keyof RuntimeCapabilities;
@@ -84,6 +93,12 @@ export interface FunctionsCapability {
    */
   rollback(namespace: string, name: string, toRevision?: number): Promise<RevisionRecord>;
   functionUrl(namespace: string, name: string): FunctionUrl;
+  /**
+   * Serves the function from one replica started with the Node inspector on 127.0.0.1:`port` (later saves keep
+   * it); `undefined` returns to normal. Resolves once the new revision serves. Absent where a runtime cannot.
+   */
+  debug?(namespace: string, name: string, opts: DebugOptions | undefined): Promise<DebugSession | undefined>;
+  debugSession?(namespace: string, name: string): DebugSession | undefined;
 }
 
 /**
@@ -104,6 +119,17 @@ export interface EventsCapability {
 /** The dev loop: how function folders' resources reach the cluster (create or update, like `kubectl apply`). */
 export interface DevLoopCapability {
   apply(obj: KubeObject): Promise<{ outcome: ApplyOutcome; object: KubeObject }>;
+}
+
+/** The API gateway: APIRules as served (URL, curl line, state) and the local OIDC issuer. */
+export interface GatewayCapability {
+  url(): string;
+  apiRules(): ApiRuleView[];
+  issuer(): IssuerInfo;
+  /** Rejects with an error whose message says what to fix (unknown user, scope not allowed, bad ttl). */
+  mint(req: MintRequest): Promise<MintedToken>;
+  rotate(): Promise<{ kid: string; retired: string[] }>;
+  tryIt(namespace: string, name: string, req: TryRequest): Promise<TryAnswer>;
 }
 
 export type { ModuleName };

@@ -10,11 +10,13 @@ import { LogsPage } from './pages/Logs.js';
 import { TracesPage } from './pages/Traces.js';
 import { MetricsPage } from './pages/Metrics.js';
 import { ResourcesPage } from './pages/Resources.js';
+import { ApiRulesPage } from './pages/ApiRules.js';
 
 const NAV: Array<{ route: string; label: string }> = [
   { route: '/', label: 'Overview' },
   { route: '/functions', label: 'Functions' },
   { route: '/events', label: 'Events' },
+  { route: '/apirules', label: 'API Rules' },
   { route: '/logs', label: 'Logs' },
   { route: '/traces', label: 'Traces' },
   { route: '/metrics', label: 'Metrics' },
@@ -30,6 +32,8 @@ function page(path: string, query: URLSearchParams): ReactNode {
       return parts.length >= 3 ? <FunctionDetailPage namespace={parts[1]!} name={parts[2]!} /> : <FunctionsPage />;
     case 'events':
       return <EventsPage selected={parts[1]} />;
+    case 'apirules':
+      return <ApiRulesPage />;
     case 'logs':
       return <LogsPage initialTraceId={query.get('traceId') ?? undefined} initialFunction={query.get('function') ?? undefined} />;
     case 'traces':

@@ -13,7 +13,8 @@ interface LoginCode {
 
 function opener(url: string): { cmd: string; args: string[] } | undefined {
   if (process.platform === 'darwin') return { cmd: 'open', args: [url] };
-  if (process.platform === 'win32') return { cmd: 'cmd', args: ['/c', 'start', '""', url] };
+  // cmd would split an unquoted URL at '&'; the arguments go verbatim, so the URL is quoted here.
+  if (process.platform === 'win32') return { cmd: 'cmd', args: ['/c', 'start', '""', `"${url.replace(/"/g, '%22')}"`] };
   // Without a display there is no browser to hand the URL to (ssh sessions, containers).
   if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return undefined;
   return { cmd: 'xdg-open', args: [url] };

@@ -36,6 +36,9 @@ export interface WorkerInfo {
   restarts: number;
 }
 
+/** GET …/functions/<ns>/<name>: the details with the revision history. */
+export type FunctionWithRevisions = FunctionDetails & { revisions: RevisionRecord[] };
+
 /** Per-function view for the daemon (dashboard, CLI). */
 export interface FunctionDetails {
   namespace: string;
@@ -49,4 +52,29 @@ export interface FunctionDetails {
   lastError?: RevisionError & { revision?: number };
   /** Folder holding the function's revisions and history. */
   stateDir: string;
+}
+
+/** `kyma-local debug`: the Node inspector's loopback port, and whether every invocation stops before the handler. */
+export interface DebugOptions {
+  port: number;
+  break: boolean;
+}
+
+/** A function being debugged: where to attach and which file the inspector reports for the handler. */
+export interface DebugSession extends DebugOptions {
+  namespace: string;
+  name: string;
+  revision: number;
+  /** The handler as the inspector sees it: the dev folder's own file, or a stable path for inline functions. */
+  handlerFile: string;
+  /** True when handlerFile is the user's own file in a dev folder (no path mapping needed). */
+  fromDevFolder: boolean;
+}
+
+/** What the debug route answers: the session plus the inspector's own target. */
+export interface DebugInfo {
+  session: DebugSession;
+  /** ws://127.0.0.1:PORT/<id> of the handler's process, from the inspector's /json/list. */
+  webSocketDebuggerUrl?: string;
+  devtoolsUrl?: string;
 }

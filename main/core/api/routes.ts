@@ -26,8 +26,16 @@ export const ROUTES = {
   function: '/kl/v1/functions/:namespace/:name',
   functionRevisions: '/kl/v1/functions/:namespace/:name/revisions',
   functionRollback: '/kl/v1/functions/:namespace/:name/rollback',
+  /** GET the session, POST {port, break} to start, DELETE to stop (kyma-local debug). */
+  functionDebug: '/kl/v1/functions/:namespace/:name/debug',
   /** Any method; the rest of the path and the query go to the function. */
   functionInvoke: '/kl/v1/functions/:namespace/:name/invoke*',
+
+  gatewayApiRules: '/kl/v1/gateway/apirules',
+  gatewayTry: '/kl/v1/gateway/apirules/:namespace/:name/try',
+  gatewayIssuer: '/kl/v1/gateway/issuer',
+  gatewayToken: '/kl/v1/gateway/token',
+  gatewayRotate: '/kl/v1/gateway/rotate',
 
   traces: '/kl/v1/traces',
   trace: '/kl/v1/traces/:traceId',

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { isProcessAlive, readDaemonInfo, type DaemonInfo } from './daemon-info.js';
 import { ensureStateDir, statePaths } from './state-dir.js';
 import { readToken } from './token.js';
+import { httpRequest, type PlainResponse } from './http-request.js';
 
 export class DaemonNotRunningError extends Error {
   constructor() {
@@ -49,9 +50,9 @@ export class DaemonClient {
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    let res: Response;
+    let res: PlainResponse;
     try {
-      res = await fetch(this.url + path, {
+      res = await httpRequest(this.url + path, {
         method,
         headers: this.headers(opts),
         ...(opts.rawBody !== undefined ? { body: opts.rawBody } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
@@ -59,10 +60,9 @@ export class DaemonClient {
     } catch (err) {
       throw connectionError(err);
     }
-    const text = await res.text();
     if (res.status === 404 && opts.allow404) return undefined as T;
-    if (!res.ok) throw errorFromResponse(res.status, text);
-    return (text ? JSON.parse(text) : undefined) as T;
+    if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text);
+    return (res.text ? JSON.parse(res.text) : undefined) as T;
   }
 
   /** A raw request (e.g. invoking a function); the caller reads status, headers and body. */
@@ -99,7 +99,9 @@ export class DaemonClient {
 }
 
 function connectionError(err: unknown): Error {
-  const code = (err as { cause?: { code?: string } }).cause?.code;
+  // fetch wraps the socket error in `cause`; node:http throws it as it is.
+  const e = err as { code?: string; cause?: { code?: string } };
+  const code = e.cause?.code ?? e.code;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET') return new DaemonNotRunningError();
   return err instanceof Error ? err : new Error(String(err));
 }
@@ -120,9 +122,9 @@ export async function findDaemon(stateDir: string): Promise<DaemonClient | undef
   const token = readToken(paths.token);
   if (!info || !token || !isProcessAlive(info.pid)) return undefined;
   try {
-    const res = await fetch(`${info.url}/healthz`, { signal: AbortSignal.timeout(2000) });
-    const body = (await res.json()) as { pid?: number };
-    if (!res.ok || body.pid !== info.pid) return undefined;
+    const res = await httpRequest(`${info.url}/healthz`, { timeoutMs: 2000 });
+    const body = JSON.parse(res.text) as { pid?: number };
+    if (res.status !== 200 || body.pid !== info.pid) return undefined;
   } catch {
     return undefined;
   }
@@ -151,6 +153,7 @@ export async function ensureDaemon(stateDir: string, env: NodeJS.ProcessEnv = pr
   const out = openSync(join(paths.root, 'daemon.stderr.log'), 'a', 0o600);
   const child = spawn(process.execPath, [daemonEntry()], {
     detached: true,
+    windowsHide: true,
     stdio: ['ignore', out, out],
     env: { ...env, KYMA_LOCAL_HOME: stateDir, KYMA_LOCAL_FOREGROUND: '0' },
   });

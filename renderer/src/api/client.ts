@@ -1,10 +1,8 @@
 /** Talks to the daemon on the same origin; the HttpOnly `kl_session` cookie (a session id, never the API token) authenticates every request. */
+import type { KubeStatus } from './types.js';
 
-export interface StatusCause {
-  field?: string;
-  message: string;
-  reason?: string;
-}
+/** One field error of a 422 Status. */
+export type StatusCause = NonNullable<NonNullable<KubeStatus['details']>['causes']>[number];
 
 export class ApiError extends Error {
   constructor(
@@ -17,9 +15,9 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The endpoint is missing (older daemon) or its module is not running: show an empty state, not an error. */
+  /** The endpoint is missing (older daemon), the runtime lacks it (501) or its module is not running: show an empty state. */
   get unavailable(): boolean {
-    return this.status === 404 || this.status === 503;
+    return this.status === 404 || this.status === 501 || this.status === 503;
   }
 }
 

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApiError, failureStatus, isRecord } from '../../model/index.js';
-import { ROUTES } from '../../api/index.js';
+import { ROUTES, type DebugInfo, type DebugSession } from '../../api/index.js';
 import type { FunctionsCapability } from '../../runtime.js';
 import type { Router } from '../http/router.js';
 import { readJson, sendError, sendJson, sendStatus } from '../http/toolkit.js';
@@ -8,6 +8,13 @@ import { capability, type CurrentRuntime } from './capability.js';
 
 function serverless(runtime: CurrentRuntime): FunctionsCapability {
   return capability(runtime(), 'functions').get();
+}
+
+/** The functions capability of a runtime that can debug; 501 naming the runtime where it cannot. */
+function debugging(runtime: CurrentRuntime): FunctionsCapability {
+  const api = serverless(runtime);
+  if (!api.debug) throw new ApiError(501, 'NotImplemented', `the ${runtime().kind} runtime cannot start functions with a debugger attached`);
+  return api;
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'cookie', 'origin', 'content-length']);
@@ -33,6 +40,19 @@ function invoke(api: FunctionsCapability, ns: string, name: string, path: string
     else res.destroy(err);
   });
   req.pipe(upstream);
+}
+
+async function debugInfo(session: DebugSession): Promise<DebugInfo> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${session.port}/json/list`, { signal: AbortSignal.timeout(2000) });
+    const [target] = (await res.json()) as Array<{ webSocketDebuggerUrl?: string }>;
+    const ws = target?.webSocketDebuggerUrl;
+    if (!ws) return { session };
+    return { session, webSocketDebuggerUrl: ws, devtoolsUrl: `devtools://devtools/bundled/js_app.html?experiments=true&v8only=true&ws=${ws.replace(/^ws:\/\//, '')}` };
+  } catch {
+    // The session is on; only the convenience URLs are missing (the inspector answers /json/list once it listens).
+    return { session };
+  }
 }
 
 /** Function details, revisions, rollback and invoke under /kl/v1/functions (CLI and dashboard). */
@@ -70,6 +90,38 @@ export function registerFunctionRoutes(router: Router, runtime: CurrentRuntime):
       const to = isRecord(body) && body.to !== undefined ? Number(body.to) : undefined;
       if (to !== undefined && !Number.isInteger(to)) throw new ApiError(400, 'BadRequest', '"to" must be a revision number');
       sendJson(res, 200, await serverless(runtime).rollback(ns!, name!, to));
+    } catch (err) {
+      sendError(res, err instanceof ApiError ? err : new ApiError(400, 'BadRequest', (err as Error).message));
+    }
+  });
+
+  router.add('GET', ROUTES.functionDebug, async (_req, res, [ns, name]) => {
+    try {
+      const session = debugging(runtime).debugSession?.(ns!, name!);
+      if (!session) throw new ApiError(404, 'NotFound', `function ${ns}/${name} is not being debugged — start with kyma-local debug ${name}`);
+      sendJson(res, 200, await debugInfo(session));
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
+  router.add('POST', ROUTES.functionDebug, async (req, res, [ns, name]) => {
+    try {
+      const body = await readJson(req);
+      const port = isRecord(body) && body.port !== undefined ? Number(body.port) : 9229;
+      const brk = isRecord(body) && body.break === true;
+      const session = await debugging(runtime).debug!(ns!, name!, { port, break: brk });
+      if (!session) throw new Error('debug session did not start');
+      sendJson(res, 200, await debugInfo(session));
+    } catch (err) {
+      sendError(res, err instanceof ApiError ? err : new ApiError(400, 'BadRequest', (err as Error).message));
+    }
+  });
+
+  router.add('DELETE', ROUTES.functionDebug, async (_req, res, [ns, name]) => {
+    try {
+      await debugging(runtime).debug!(ns!, name!, undefined);
+      sendJson(res, 200, { stopped: true });
     } catch (err) {
       sendError(res, err instanceof ApiError ? err : new ApiError(400, 'BadRequest', (err as Error).message));
     }

@@ -1,6 +1,6 @@
 /** The serverless module's types: its wire types (core/api) and its API, the runtime's functions capability. */
 import type { FunctionsCapability } from '../../runtime.js';
-export type { FunctionDetails, RevisionError, RevisionOutcome, RevisionRecord, WorkerInfo } from '../../api/index.js';
+export type { DebugOptions, DebugSession, FunctionDetails, RevisionError, RevisionOutcome, RevisionRecord, WorkerInfo } from '../../api/index.js';
 export type { FunctionUrl } from '../../runtime.js';
 
 export interface ServerlessApi extends FunctionsCapability {
