@@ -27,14 +27,15 @@ export const ALLOWED = {
   model: [],
   snapshot: ['api', 'model'],
   'function-runtime': [],
+  'listener-guard': [],
   store: ['api', 'model'],
   profiles: ['api', 'model'],
-  telemetry: ['api', 'model'],
+  telemetry: ['api', 'model', 'listener-guard'],
   workspace: ['api', 'model'],
   runtime: ['api', 'model', 'profiles'],
-  embedded: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime'],
-  kind: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime'],
-  daemon: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind', 'daemon-client', 'snapshot'],
+  embedded: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'function-runtime', 'listener-guard'],
+  kind: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'listener-guard'],
+  daemon: ['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'runtime', 'embedded', 'kind', 'daemon-client', 'snapshot', 'listener-guard'],
   'daemon-client': ['api', 'model', 'profiles', 'workspace'],
   cli: ['api', 'model', 'profiles', 'workspace', 'daemon-client', 'snapshot'],
   electron: ['api', 'model', 'daemon-client'],
@@ -46,7 +47,7 @@ export const ALLOWED = {
 /** Layers without node:* imports: the dashboard compiles them for the browser. */
 const PURE = new Set(['api', 'model']);
 
-const INDEX_ONLY = new Set(['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'embedded', 'kind', 'daemon', 'daemon-client', 'function-runtime', 'snapshot']);
+const INDEX_ONLY = new Set(['api', 'model', 'store', 'profiles', 'telemetry', 'workspace', 'embedded', 'kind', 'daemon', 'daemon-client', 'function-runtime', 'snapshot', 'listener-guard']);
 
 /** The one daemon file that may name a runtime implementation. */
 const RUNTIME_FACTORY = 'main/core/daemon/runtime-factory.ts';

@@ -56,10 +56,16 @@ export function parseManifestText(text: string, file: string): Manifest[] {
       const pos = lines.linePos(err.pos[0]);
       throw new CliError(`${displayName(file)}:${pos.line}:${pos.col}: YAML syntax error: ${err.message.split('\n')[0]}`);
     }
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) continue;
     const at = doc.contents && isNode(doc.contents) && doc.contents.range ? lines.linePos(doc.contents.range[0]) : { line: 1, col: 1 };
     const where = `${displayName(file)}:${at.line}:${at.col}`;
+    let value: unknown;
+    try {
+      // The yaml library refuses alias bombs ("billion laughs") by throwing while it expands them.
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      throw new CliError(`${where}: the YAML document cannot be read: ${(err as Error).message} — expand the aliases (*name) or split the document`);
+    }
+    if (value === null || value === undefined) continue;
     if (!isRecord(value)) throw new CliError(`${where}: a manifest must be a mapping with apiVersion, kind and metadata`);
     if (value.kind === 'List' && Array.isArray(value.items)) throw new CliError(`${where}: kind List is not supported — put each object in its own YAML document (---)`);
     for (const key of ['apiVersion', 'kind'] as const) {

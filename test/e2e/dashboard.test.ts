@@ -78,8 +78,11 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
     expect(new URL(page.url()).pathname).toBe('/ui/');
     expect(page.url()).not.toContain('code=');
     const cookies = await browser.context.cookies(url);
-    const cookie = cookies.find((c) => c.name === 'kl_token');
+    const cookie = cookies.find((c) => c.name === 'kl_session');
     expect(cookie?.httpOnly).toBe(true);
+    // A session id, never the API token: a leaked cookie expires, can be revoked and is no bearer token.
+    expect(cookie?.value).not.toBe(apiToken(home));
+    expect(cookies.some((c) => c.value.includes(apiToken(home)))).toBe(false);
     expect(cookie?.sameSite).toBe('Strict');
     await expect.poll(() => page.getByRole('heading', { name: 'Overview' }).isVisible()).toBe(true);
   });

@@ -22,7 +22,7 @@ afterEach(async () => {
 
 describe('startNats', () => {
   it('starts nats-server with JetStream on a free loopback port', async () => {
-    const nats = await startNats({ supervisor: sup, stateDir: dir, port: 0, log: silentLogger });
+    const nats = await startNats({ supervisor: sup, stateDir: dir, port: 0, monitorPort: 0, log: silentLogger });
     expect(nats.url).toBe(`nats://127.0.0.1:${nats.port}`);
     expect(nats.process.status()).toMatchObject({ state: 'Ready', restarts: 0 });
 
@@ -39,6 +39,19 @@ describe('startNats', () => {
     }
     const health = await fetch(`${nats.monitorUrl}/healthz?js-enabled-only=true`);
     expect(health.status).toBe(200);
+  });
+
+  it('binds no monitor unless asked (it answers any Host and origin), and is still Ready only with JetStream', async () => {
+    const nats = await startNats({ supervisor: sup, stateDir: dir, port: 0, log: silentLogger });
+    expect(nats.monitorUrl).toBeUndefined();
+    const args = readFileSync(`/proc/${nats.process.status().pid}/cmdline`, 'utf8').split('\0');
+    expect(args).not.toContain('-m');
+    const nc = await connect({ servers: nats.url });
+    try {
+      expect((await (await nc.jetstreamManager()).getAccountInfo()).limits).toBeDefined();
+    } finally {
+      await nc.close();
+    }
   });
 
   it('names the process holding a fixed port and how to fix it', async () => {

@@ -7,7 +7,7 @@ import { createConnection, createServer as createNetServer, type AddressInfo } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RESOURCE_TYPES, SUBSCRIPTION, silentLogger, type KubeObject } from '../../main/core/model/index.js';
-import type { Profile } from '../../main/core/profiles/index.js';
+import { DEFAULT_RETENTION, type Profile } from '../../main/core/profiles/index.js';
 import { createFileStore, type FileStore } from '../../main/core/store/index.js';
 import type { ModuleContext, ServiceRegistry } from '../../main/core/embedded/module.js';
 import type { Supervisor } from '../../main/core/embedded/supervisor/index.js';
@@ -84,8 +84,9 @@ export function testProfile(overrides: Partial<Profile['eventing']> = {}, events
     modules: ['eventing'],
     ports: { nats: 0, gateway: 0, publisher: 0, otlp: 0 },
     limits: { maxReplicas: 3, eventStreamMaxBytes: 64 * 1024 * 1024, requestBodyMb: 1 },
-    retention: { traces: 100, logs: 100, metricPoints: 100, events, keepStateOnDown: true },
+    retention: { ...DEFAULT_RETENTION, traces: 100, logs: 100, metricPoints: 100, events, keepStateOnDown: true },
     eventing: { retryInitialMs: 50, retryMaxMs: 200, maxDeliver: 5, ...overrides },
+    telemetry: { browserOrigins: [] },
   };
 }
 

@@ -22,6 +22,8 @@ export interface EventRecord {
   /** The event data; strings longer than the inspector limit are cut and `dataTruncated` is set. */
   data?: unknown;
   dataTruncated?: boolean;
+  /** With `dataTruncated`: the size of the whole data in bytes (as JSON, or raw for binary data). */
+  dataBytes?: number;
   /** CloudEvent extensions (traceparent, b3traceid, eventtypeversion, …) without `originaltype`. */
   extensions: Record<string, string>;
   /** Request headers the publisher sent (credentials removed). */

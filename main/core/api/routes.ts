@@ -66,6 +66,10 @@ export const ROUTES = {
   snapshotFile: '/kl/v1/snapshot/files/:name',
 
   uiLoginCode: '/kl/v1/ui/login-code',
+  /** POST: ends the calling browser's dashboard session. */
+  uiLogout: '/kl/v1/ui/logout',
+  /** DELETE: ends every dashboard session (signs every browser out). */
+  uiSessions: '/kl/v1/ui/sessions',
   healthz: '/healthz',
 } as const;
 

@@ -1,17 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
-import { ApiError, failureStatus, RESOURCE_TYPES, type Logger } from '../model/index.js';
+import { ApiError, badRequest, failureStatus, RESOURCE_TYPES, type Logger } from '../model/index.js';
 import { createFileStore, type FileStore } from '../store/index.js';
 import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/index.js';
 import type { EventsCapability, ProgressListener, Runtime, RuntimeStatus, UpOptions } from '../runtime.js';
 import { ROUTES, type DaemonStatusReport, type DoctorCheck, type UpPlan } from '../api/index.js';
 import type { Profile } from '../profiles/index.js';
-import { createTelemetry, type Telemetry } from '../telemetry/index.js';
+import { createTelemetry, type RetentionOptions, type Telemetry } from '../telemetry/index.js';
 import { ensureStateDir, loadOrCreateToken, packageVersion, removeDaemonInfo, writeDaemonInfo, type StatePaths } from '../daemon-client/index.js';
 import { createKubeApi, type KubeApi } from './kube-api/index.js';
 import { createFileLogger } from './file-logger.js';
 import { guardRequest } from './http/security.js';
+import { DashboardSessions } from './http/sessions.js';
 import { Router } from './http/router.js';
 import { sendError, sendJson, sendStatus } from './http/toolkit.js';
 import { cookieRequestAllowed, registerUiRoutes, type UiPublicHandler } from './http/static-ui.js';
@@ -42,6 +43,21 @@ export interface DaemonOptions {
   echoLogs?: boolean;
 }
 
+/** The profile's retention as the telemetry stores' bounds (counts and byte budgets). */
+function telemetryRetention(profile: Profile): RetentionOptions {
+  const r = profile.retention;
+  return { maxTraces: r.traces, maxLogRecords: r.logs, maxMetricPoints: r.metricPoints, maxSpanBytes: r.spanBytes, maxLogBytes: r.logBytes };
+}
+
+/** The request's URL; a target no URL parser takes (`//[`) is the client's mistake: 400. */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    throw badRequest(`the request target ${JSON.stringify(req.url)} is not a valid URL path`);
+  }
+}
+
 /**
  * The composition root: one per user; owns the store, the runtime (chosen by the profile through
  * runtime-factory.ts) and the HTTP API, whose routes reach the runtime only through its capabilities.
@@ -51,6 +67,8 @@ export class Daemon {
   readonly log: Logger;
   readonly telemetry: Telemetry;
   private readonly token: string;
+  /** Dashboard sign-ins: the browser cookie carries one of these ids, never the token. */
+  private readonly sessions = new DashboardSessions();
   private store!: FileStore;
   private runtime!: Runtime;
   private kubeApi!: KubeApi;
@@ -91,7 +109,7 @@ export class Daemon {
     registerGatewayRoutes(this.router, current);
     registerApplicationRoutes(this.router, current);
     registerTelemetryRoutes(this.router, this.telemetry);
-    this.uiPublic = registerUiRoutes(this.router, { token: this.token });
+    this.uiPublic = registerUiRoutes(this.router, { sessions: this.sessions });
     this.dev = new DevSessions(() => capability(this.runtime, 'dev'), this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
     registerDoctorRoutes(this.router, this);
@@ -155,9 +173,10 @@ export class Daemon {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url = new URL('http://127.0.0.1/');
     try {
-      const guard = guardRequest(req, this.token);
+      url = requestUrl(req);
+      const guard = guardRequest(req, this.token, this.sessions);
       if (url.pathname === ROUTES.healthz && req.method === 'GET' && (guard.ok || guard.code === 401)) {
         sendJson(res, 200, { ok: true, pid: process.pid });
         return;
@@ -199,6 +218,7 @@ export class Daemon {
     writeClusterState(this.paths.clusterState, { wantUp: true, profile: isAbsolute(ref) ? ref : profile.name });
     this.log.info(`Bringing the cluster up with profile ${profile.name} (${profile.source})`);
     this.profile = profile;
+    this.telemetry.setRetention(telemetryRetention(profile));
     const run = this.runtime.up(profile, onProgress, opts);
     this.upInFlight = run;
     try {

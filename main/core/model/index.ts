@@ -17,3 +17,5 @@ export * from './label-selector.js';
 export * from './apirule-v2.js';
 export * from './apirule-v1beta1.js';
 export * from './service-types.js';
+export * from './user-json.js';
+export * from './uri.js';

@@ -1,4 +1,4 @@
-import type { EventingSettings, OidcClient, OidcSettings, OidcUser, ProfileLimits, ProfilePorts, ProfileRetention } from './profile.js';
+import type { EventingSettings, OidcClient, OidcSettings, OidcUser, ProfileLimits, ProfilePorts, ProfileRetention, TelemetrySettings } from './profile.js';
 
 /** Defaults for every optional profile field; cluster-profiles/README.md documents the same values. */
 export const DEFAULT_PORTS: ProfilePorts = { nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318, broker: 0 };
@@ -15,8 +15,15 @@ export const DEFAULT_RETENTION: ProfileRetention = {
   logs: 50_000,
   metricPoints: 100_000,
   events: 10_000,
+  // Together with the fixed costs (runtime, stores' indexes, nats client) these keep the daemon under ~500 MB
+  // even when every record is as large as the receivers accept.
+  eventBytes: 64 * 1024 * 1024,
+  logBytes: 64 * 1024 * 1024,
+  spanBytes: 96 * 1024 * 1024,
   keepStateOnDown: true,
 };
+
+export const DEFAULT_TELEMETRY: TelemetrySettings = { browserOrigins: [] };
 
 // Faster than upstream's 30 s NAK delay so a failing sink shows retries while the developer watches.
 export const DEFAULT_EVENTING: EventingSettings = { retryInitialMs: 1000, retryMaxMs: 30_000, maxDeliver: 100 };

@@ -16,6 +16,11 @@ export interface ProfilePorts {
   otlp: number;
   /** The built-in OSB service broker (btp-operator module); default 0. */
   broker: number;
+  /**
+   * nats-server's monitoring port, bound only when set (0 = any free port): it answers any Host and origin, so
+   * it stays closed unless a user asks for it.
+   */
+  natsMonitor?: number;
 }
 
 export interface ProfileLimits {
@@ -28,10 +33,15 @@ export interface ProfileLimits {
 }
 
 export interface ProfileRetention {
+  /** Spans kept (count); spanBytes bounds them in bytes as well. */
   traces: number;
   logs: number;
   metricPoints: number;
   events: number;
+  /** Byte budgets: the oldest records go first once their estimated size passes these (documented defaults). */
+  eventBytes: number;
+  logBytes: number;
+  spanBytes: number;
   /** Keep resources and JetStream data across `down`/`up`. */
   keepStateOnDown: boolean;
 }
@@ -40,6 +50,14 @@ export interface EventingSettings {
   retryInitialMs: number;
   retryMaxMs: number;
   maxDeliver: number;
+}
+
+export interface TelemetrySettings {
+  /**
+   * Web origins (e.g. `http://my-app.local:3000`) whose pages may send OTLP from the browser (CORS), like an
+   * OpenTelemetry Collector's `cors.allowed_origins`. Loopback origins are always allowed.
+   */
+  browserOrigins: string[];
 }
 
 export interface KindPortMapping {
@@ -98,6 +116,7 @@ export interface Profile {
   limits: ProfileLimits;
   retention: ProfileRetention;
   eventing: EventingSettings;
+  telemetry: TelemetrySettings;
   /** nats-server binary path; resolution order: this, then $KYMA_LOCAL_NATS_SERVER, then PATH. */
   natsServer?: string;
   kind?: KindSettings;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Node, YAMLMap } from 'yaml';
-import { DEFAULT_EVENTING, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_LIMITS, DEFAULT_OIDC, DEFAULT_PORTS, DEFAULT_RETENTION } from './defaults.js';
+import { DEFAULT_EVENTING, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_LIMITS, DEFAULT_OIDC, DEFAULT_PORTS, DEFAULT_RETENTION, DEFAULT_TELEMETRY } from './defaults.js';
 import { didYouMean } from './profile-error.js';
 import {
   MODULE_NAMES,
@@ -16,6 +16,7 @@ import {
   type ProfileLimits,
   type ProfilePorts,
   type ProfileRetention,
+  type TelemetrySettings,
 } from './profile.js';
 import { join, YamlReader } from './yaml-reader.js';
 
@@ -59,13 +60,14 @@ export function parseProfile(text: string, file: string): Profile {
     limits: { ...DEFAULT_LIMITS },
     retention: { ...DEFAULT_RETENTION },
     eventing: { ...DEFAULT_EVENTING },
+    telemetry: { ...DEFAULT_TELEMETRY, browserOrigins: [] },
   };
   if (spec) readSpec(r, spec, profile);
   return profile;
 }
 
 function readSpec(r: YamlReader, spec: Map, p: Profile): void {
-  r.checkKeys(spec, 'spec', ['runtime', 'modules', 'ports', 'limits', 'retention', 'eventing', 'natsServer', 'kind', 'oidc', 'kubernetes']);
+  r.checkKeys(spec, 'spec', ['runtime', 'modules', 'ports', 'limits', 'retention', 'eventing', 'telemetry', 'natsServer', 'kind', 'oidc', 'kubernetes']);
   const runtime = r.child(spec, 'runtime');
   if (r.present(runtime)) {
     const v = r.string(runtime, 'spec.runtime');
@@ -82,6 +84,8 @@ function readSpec(r: YamlReader, spec: Map, p: Profile): void {
   if (r.present(retention)) p.retention = readRetention(r, r.map(retention, 'spec.retention'));
   const eventing = r.child(spec, 'eventing');
   if (r.present(eventing)) p.eventing = readEventing(r, r.map(eventing, 'spec.eventing'));
+  const telemetry = r.child(spec, 'telemetry');
+  if (r.present(telemetry)) p.telemetry = readTelemetry(r, r.map(telemetry, 'spec.telemetry'));
   const nats = r.child(spec, 'natsServer');
   if (r.present(nats)) p.natsServer = resolveFrom(p.source, r.string(nats, 'spec.natsServer'));
   const oidc = r.child(spec, 'oidc');
@@ -125,7 +129,7 @@ function readModules(r: YamlReader, node: Node): ModuleName[] {
 }
 
 function readPorts(r: YamlReader, map: Map): ProfilePorts {
-  const keys = Object.keys(DEFAULT_PORTS) as Array<keyof ProfilePorts>;
+  const keys = [...Object.keys(DEFAULT_PORTS), 'natsMonitor'] as Array<keyof ProfilePorts>;
   r.checkKeys(map, 'spec.ports', keys);
   const out = { ...DEFAULT_PORTS };
   const seen = new globalThis.Map<number, string>();
@@ -133,10 +137,11 @@ function readPorts(r: YamlReader, map: Map): ProfilePorts {
     const node = r.child(map, k);
     if (!r.present(node)) continue;
     const field = `spec.ports.${k}`;
-    out[k] = r.int(node, field, 0, 65535, ' (0 = any free port)');
-    const other = seen.get(out[k]);
-    if (out[k] !== 0 && other) r.fail(node, field, `port ${out[k]} is also used by ports.${other} — pick another or use 0 (any free port)`);
-    seen.set(out[k], k);
+    const port = r.int(node, field, 0, 65535, ' (0 = any free port)');
+    out[k] = port;
+    const other = seen.get(port);
+    if (port !== 0 && other) r.fail(node, field, `port ${port} is also used by ports.${other} — pick another or use 0 (any free port)`);
+    seen.set(port, k);
   }
   return out;
 }
@@ -173,6 +178,12 @@ function readRetention(r: YamlReader, map: Map): ProfileRetention {
     const node = r.child(map, k);
     if (r.present(node)) out[k] = r.int(node, `spec.retention.${k}`, 1, 100_000_000);
   }
+  for (const k of ['eventBytes', 'logBytes', 'spanBytes'] as const) {
+    const node = r.child(map, k);
+    if (!r.present(node)) continue;
+    out[k] = readSize(r, node, `spec.retention.${k}`);
+    if (out[k] < 1024 * 1024) r.fail(node, `spec.retention.${k}`, `must be at least 1Mi (got ${out[k]} bytes) — a smaller budget would drop records as soon as they arrive`);
+  }
   const keep = r.child(map, 'keepStateOnDown');
   if (r.present(keep)) out.keepStateOnDown = r.bool(keep, 'spec.retention.keepStateOnDown');
   return out;
@@ -188,6 +199,31 @@ function readEventing(r: YamlReader, map: Map): EventingSettings {
   if (out.retryMaxMs < out.retryInitialMs) {
     r.fail(r.child(map, 'retryMaxMs') ?? map, 'spec.eventing.retryMaxMs', `must be at least retryInitialMs (${out.retryInitialMs})`);
   }
+  return out;
+}
+
+function readTelemetry(r: YamlReader, map: Map): TelemetrySettings {
+  r.checkKeys(map, 'spec.telemetry', Object.keys(DEFAULT_TELEMETRY));
+  const out: TelemetrySettings = { browserOrigins: [] };
+  const node = r.child(map, 'browserOrigins');
+  if (!r.present(node)) return out;
+  r.seq(node, 'spec.telemetry.browserOrigins').items.forEach((item, i) => {
+    const field = join('spec.telemetry.browserOrigins', i);
+    const v = r.string(item as Node, field);
+    if (v === '*') {
+      out.browserOrigins.push(v);
+      return;
+    }
+    let ok = false;
+    try {
+      const u = new URL(v);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v.replace(/\/$/, '');
+    } catch {
+      ok = false;
+    }
+    if (!ok) r.fail(item as Node, field, `"${v}" is not an origin — write scheme, host and optional port, e.g. "http://my-app.localhost:3000", or "*" for any`);
+    out.browserOrigins.push(v.replace(/\/$/, ''));
+  });
   return out;
 }
 

@@ -1,16 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { isRecord, type KubeObject, type ResourceType } from '../model/index.js';
+import { invalid, isRecord, typeInvalid, validateConfigKey, type FieldError, type KubeObject, type ResourceType } from '../model/index.js';
 import { deepEqual } from './patch.js';
 
-/** Secret `stringData` is write-only convenience: merged into `data` as base64 and never stored. */
+/**
+ * Secret `stringData` is write-only convenience: merged into `data` as base64 and never stored. It is checked here,
+ * before it disappears into `data` (a value that is not a string would otherwise be stored as "[object Object]").
+ */
 export function mergeStringData(type: ResourceType, obj: KubeObject): KubeObject {
-  if (type.group !== '' || type.kind !== 'Secret' || obj.stringData === undefined) return obj;
+  if (type.group !== '' || type.kind !== 'Secret' || obj.stringData === undefined || obj.stringData === null) return obj;
   const out = { ...obj };
   const sd: unknown = out.stringData;
   delete out.stringData;
-  if (!isRecord(sd)) return out;
+  const errs: FieldError[] = [];
+  if (!isRecord(sd)) errs.push(typeInvalid('stringData', sd, 'an object of strings'));
+  else {
+    for (const [k, v] of Object.entries(sd)) {
+      errs.push(...validateConfigKey(`stringData[${k}]`, k));
+      if (typeof v !== 'string') errs.push(typeInvalid(`stringData[${k}]`, v, 'a string'));
+    }
+  }
+  if (errs.length > 0 || !isRecord(sd)) throw invalid(type.kind, type.group, isRecord(obj.metadata) ? String(obj.metadata.name ?? '') : '', errs);
   const data: Record<string, string> = isRecord(out.data) ? { ...out.data } : {};
-  for (const [k, v] of Object.entries(sd)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  for (const [k, v] of Object.entries(sd)) data[k] = Buffer.from(v as string, 'utf8').toString('base64');
   out.data = data;
   return out;
 }

@@ -59,3 +59,35 @@ describe('deepEqual', () => {
     expect(deepEqual({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
   });
 });
+
+describe('patches never reach a prototype', () => {
+  const refused = (fn: () => unknown): ApiError => {
+    try {
+      fn();
+    } catch (err) {
+      return err as ApiError;
+    }
+    throw new Error('not refused');
+  };
+
+  it('refuses __proto__, constructor and prototype path segments in JSON patch (422)', () => {
+    for (const path of ['/__proto__/x', '/constructor/prototype/x', '/a/prototype', '/a/constructor']) {
+      const err = refused(() => jsonPatch({ a: {} }, [{ op: 'add', path, value: 1 }]));
+      expect(err.code).toBe(422);
+      expect(err.message).toContain('is not allowed in a patch');
+      expect(refused(() => jsonPatch({ a: {} }, [{ op: 'copy', from: path, path: '/b' }])).code).toBe(422);
+    }
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+  });
+
+  it('refuses such keys anywhere in a merge patch, and in JSON patch values (422)', () => {
+    expect(refused(() => mergePatch({}, JSON.parse('{"a":{"__proto__":{"x":1}}}'))).code).toBe(422);
+    expect(refused(() => mergePatch({}, { constructor: { prototype: { x: 1 } } })).code).toBe(422);
+    expect(refused(() => jsonPatch({}, [{ op: 'add', path: '/a', value: JSON.parse('{"__proto__":{"x":1}}') }])).code).toBe(422);
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+  });
+
+  it('does not follow inherited members when reading a path', () => {
+    expect(refused(() => jsonPatch({ a: {} }, [{ op: 'test', path: '/a/toString', value: null }])).code).toBe(400);
+  });
+});

@@ -1,12 +1,22 @@
-import { badRequest, isRecord } from '../model/index.js';
+import { badRequest, findUserJsonProblem, isRecord, MAX_JSON_DEPTH, PROTOTYPE_KEYS, refusePrototypeSegment } from '../model/index.js';
 
-/** RFC 7386 JSON merge patch: objects merge recursively, null deletes, everything else (lists too) replaces. */
+/**
+ * RFC 7386 JSON merge patch: objects merge recursively, null deletes, everything else (lists too) replaces.
+ * A key `__proto__`, `constructor` or `prototype` anywhere in the patch is refused (422) before anything changes.
+ */
 export function mergePatch(target: unknown, patch: unknown): unknown {
+  const problem = findUserJsonProblem(patch, PROTOTYPE_KEYS);
+  if (problem?.problem === 'prototype-key') refusePrototypeSegment(problem.path.split('/').pop()!, `merge patch key ${problem.path}`);
+  if (problem?.problem === 'too-deep') throw badRequest(`the merge patch is nested more than ${MAX_JSON_DEPTH} levels deep (at ${problem.path})`);
+  return merge(target, patch);
+}
+
+function merge(target: unknown, patch: unknown): unknown {
   if (!isRecord(patch)) return structuredClone(patch);
   const out: Record<string, unknown> = isRecord(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else out[k] = merge(out[k], v);
   }
   return out;
 }
@@ -26,7 +36,13 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
     if (!isRecord(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
       throw badRequest(`JSON patch operation ${i} needs string "op" and "path"`);
     }
-    cur = applyOp(cur, raw as unknown as Op, i);
+    const op = raw as unknown as Op;
+    if ('value' in op) {
+      const problem = findUserJsonProblem(op.value);
+      if (problem?.problem === 'prototype-key') refusePrototypeSegment('__proto__', `JSON patch operation ${i} value at ${problem.path}`);
+      if (problem?.problem === 'too-deep') throw badRequest(`JSON patch operation ${i}: the value is nested more than ${MAX_JSON_DEPTH} levels deep`);
+    }
+    cur = applyOp(cur, op, i);
   });
   return cur;
 }
@@ -34,14 +50,16 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
 function parsePointer(p: string, i: number): string[] {
   if (p === '') return [];
   if (!p.startsWith('/')) throw badRequest(`JSON patch operation ${i}: path "${p}" must start with "/"`);
-  return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  for (const t of tokens) refusePrototypeSegment(t, `JSON patch operation ${i} (path "${p}")`);
+  return tokens;
 }
 
 function getAt(doc: unknown, tokens: string[], i: number): unknown {
   let cur = doc;
   for (const t of tokens) {
     if (Array.isArray(cur)) cur = cur[arrayIndex(t, cur.length - 1, i)];
-    else if (isRecord(cur) && t in cur) cur = cur[t];
+    else if (isRecord(cur) && Object.hasOwn(cur, t)) cur = cur[t];
     else throw badRequest(`JSON patch operation ${i}: path "/${tokens.join('/')}" does not exist`);
   }
   return cur;

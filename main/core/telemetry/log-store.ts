@@ -169,7 +169,8 @@ export class LogStore {
     return res;
   }
 
-  private enforce(): void {
+  /** Evicts the oldest records until the retention bounds hold (also after the bounds shrink). */
+  enforce(): void {
     const r = this.retention;
     while (this.size > 1 && (this.size > r.maxLogRecords || this.bytes > r.maxLogBytes)) {
       const rec = this.records[this.head]!;

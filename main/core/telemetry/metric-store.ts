@@ -1,6 +1,6 @@
 // Metric series (name + function + labels) with their current value for Prometheus and a bounded point history.
 import type { IngestResult, OtlpHistogramPoint, OtlpKeyValue, OtlpMetricsRequest, OtlpNumberPoint } from './otlp-types.js';
-import { anyValue, attrGet, flatAttrs, longToNumber, nanosToMs, OtlpDecodeError } from './otlp-values.js';
+import { anyValue, attrGet, flatAttrs, longToNumber, nanosToMs, OtlpDecodeError, setOwn } from './otlp-values.js';
 import { Interner } from './intern.js';
 import type { Retention } from './retention.js';
 import { isoTime } from './span-model.js';
@@ -78,7 +78,7 @@ export class MetricStore {
     let fn: string | undefined;
     for (const [k, v] of Object.entries(attributes)) {
       if (k === 'function') fn = String(v);
-      else labels[k] = String(v);
+      else setOwn(labels, k, String(v));
     }
     const s = this.seriesFor(name, kind, fn, labels);
     s.help ??= opts.help;
@@ -116,6 +116,12 @@ export class MetricStore {
     const p: MetricPoint = s.kind === 'histogram' && s.hist ? { time: isoTime(timeMs), timeMs, histogram: { ...s.hist, counts: [...s.hist.counts] } } : { time: isoTime(timeMs), timeMs, value: s.value };
     s.points.push(p);
     this.queue.push(s);
+    this.enforce();
+    return p;
+  }
+
+  /** Evicts the oldest points until the retention bound holds (also after it shrinks). */
+  enforce(): void {
     while (this.pointCount > this.retention.maxMetricPoints) {
       const old = this.queue[this.head]!;
       this.queue[this.head++] = undefined as unknown as Series;
@@ -126,7 +132,6 @@ export class MetricStore {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    return p;
   }
 
   ingest(req: OtlpMetricsRequest, dedupe = false): { result: IngestResult; added: MetricSeries[] } {
@@ -150,7 +155,7 @@ export class MetricStore {
             let fn = resourceFn;
             for (const kv of attrs ?? []) {
               if (kv.key === 'function') fn = labelText(anyValue(kv.value));
-              else labels[kv.key] = labelText(anyValue(kv.value));
+              else setOwn(labels, kv.key, labelText(anyValue(kv.value)));
             }
             const s = this.seriesFor(name, kind, fn, labels);
             s.help ??= m.description || undefined;

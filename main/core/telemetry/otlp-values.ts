@@ -78,6 +78,15 @@ function safeInt(v: OtlpLong): number | string {
   return Number.isSafeInteger(n) ? n : typeof v === 'object' ? v.toString() : String(v);
 }
 
+/**
+ * `o[key] = value` for a key that came from a sender: an attribute named `__proto__` becomes an own property
+ * instead of replacing the object's prototype.
+ */
+export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
 export function anyValue(v: OtlpAnyValue | null | undefined, intern?: Interner): AttrValue {
   if (v === null || v === undefined) return null;
   if (v.stringValue !== null && v.stringValue !== undefined) return intern ? intern.value(v.stringValue) : v.stringValue;
@@ -87,7 +96,7 @@ export function anyValue(v: OtlpAnyValue | null | undefined, intern?: Interner):
   if (v.arrayValue) return (v.arrayValue.values ?? []).map((x) => anyValue(x, intern));
   if (v.kvlistValue) {
     const o: { [key: string]: AttrValue } = {};
-    for (const kv of v.kvlistValue.values ?? []) o[kv.key] = anyValue(kv.value, intern);
+    for (const kv of v.kvlistValue.values ?? []) setOwn(o, kv.key, anyValue(kv.value, intern));
     return o;
   }
   if (v.bytesValue !== null && v.bytesValue !== undefined) {
@@ -111,7 +120,7 @@ export function flatAttrs(kvs: OtlpKeyValue[] | null | undefined, intern: Intern
 export function attrsObject(flat: FlatAttrs | undefined): Record<string, AttrValue> {
   const o: Record<string, AttrValue> = {};
   if (!flat) return o;
-  for (let i = 0; i < flat.length; i += 2) o[flat[i] as string] = flat[i + 1]!;
+  for (let i = 0; i < flat.length; i += 2) setOwn(o, flat[i] as string, flat[i + 1]!);
   return o;
 }
 

@@ -6,6 +6,8 @@ import { decodeRequest, encodeResponse, encodeStatus, LOGS, METRICS, TRACES } fr
 import type { IngestResult } from './otlp-types.js';
 import { OtlpDecodeError } from './otlp-values.js';
 import type { Telemetry } from './telemetry.js';
+import { createListenerGuard } from '../listener-guard/index.js';
+import { findUserJsonProblem, MAX_JSON_DEPTH } from '../model/index.js';
 
 export interface OtlpReceiverOptions {
   host?: string;
@@ -14,6 +16,11 @@ export interface OtlpReceiverOptions {
   telemetry: Telemetry;
   /** Largest accepted body, compressed and decompressed. Default 32 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Web origins whose pages may export telemetry from the browser (the profile's `telemetry.browserOrigins`, like
+   * an OpenTelemetry Collector's `cors.allowed_origins`); loopback origins are always accepted.
+   */
+  browserOrigins?: readonly string[];
 }
 
 export interface OtlpReceiver {
@@ -68,6 +75,8 @@ function parseJson(body: Buffer, key: string): object {
     throw new OtlpDecodeError(`body is not valid JSON: ${(err as Error).message}`);
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new OtlpDecodeError(`body must be a JSON object with "${key}"`);
+  const problem = findUserJsonProblem(obj);
+  if (problem) throw new OtlpDecodeError(problem.problem === 'too-deep' ? `body is nested more than ${MAX_JSON_DEPTH} levels deep (at ${problem.path})` : `body has the key "__proto__" at ${problem.path}, which is not allowed`);
   return obj;
 }
 
@@ -116,7 +125,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, telemetry: Tele
 export async function createOtlpReceiver(opts: OtlpReceiverOptions): Promise<OtlpReceiver> {
   const host = opts.host ?? '127.0.0.1';
   const limit = opts.maxBodyBytes ?? 32 * 1024 * 1024;
-  const server = createServer((req, res) => void handle(req, res, opts.telemetry, limit));
+  const guard = createListenerGuard({
+    listener: 'OTLP receiver',
+    clusterLocalHosts: true,
+    // Kyma's in-cluster endpoint names without the .svc suffix, which functions reach through the mesh.
+    hosts: ['telemetry-otlp-traces.kyma-system', 'telemetry-otlp-logs.kyma-system', 'telemetry-otlp-metrics.kyma-system'],
+    allowOrigins: opts.browserOrigins ?? [],
+    cors: { methods: ['POST', 'OPTIONS'] },
+  });
+  const server = createServer(guard.wrap((req, res) => void handle(req, res, opts.telemetry, limit)));
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void =>

@@ -6,7 +6,7 @@ export interface RetentionOptions {
   maxSpans?: number;
   /** Spans accepted into one trace; more are rejected (reported as partialSuccess.rejectedSpans). Default 10,000. */
   maxSpansPerTrace?: number;
-  /** Approximate heap the span store may use. Default 256 MiB. */
+  /** Approximate heap the span store may use. Default 96 MiB (the profile's retention.spanBytes). */
   maxSpanBytes?: number;
   /** Log records kept. Default 10,000. */
   maxLogRecords?: number;
@@ -22,7 +22,7 @@ export const DEFAULT_RETENTION: Retention = {
   maxTraces: 10_000,
   maxSpans: 200_000,
   maxSpansPerTrace: 10_000,
-  maxSpanBytes: 256 * 1024 * 1024,
+  maxSpanBytes: 96 * 1024 * 1024,
   maxLogRecords: 10_000,
   maxLogBytes: 64 * 1024 * 1024,
   maxMetricPoints: 50_000,

@@ -153,7 +153,8 @@ export class SpanStore {
     return res;
   }
 
-  private enforce(): void {
+  /** Evicts the oldest records until the retention bounds hold (also after the bounds shrink). */
+  enforce(): void {
     const r = this.retention;
     while (this.traces.size > 1 && (this.traces.size > r.maxTraces || this.spanCount > r.maxSpans || this.bytes > r.maxSpanBytes)) {
       const t = this.order[this.head]!;

@@ -9,6 +9,7 @@ import { resolveRetention, type EvictionCounters, type Retention, type Retention
 import { getTrace, searchTraces, type TraceQuery } from './span-query.js';
 import { spanView, type SpanView, type TraceDetail, type TraceSummary } from './span-model.js';
 import { SpanStore } from './span-store.js';
+import { findUserJsonProblem, MAX_JSON_DEPTH } from '../model/index.js';
 
 export interface TelemetryOptions {
   retention?: RetentionOptions;
@@ -44,6 +45,8 @@ export interface ImportResult {
 }
 
 export interface Telemetry {
+  /** Changes the bounds (from the cluster profile) and evicts at once what no longer fits. */
+  setRetention(opts: RetentionOptions): void;
   ingestSpans(req: OtlpTraceRequest): IngestResult;
   ingestLogs(req: OtlpLogsRequest): IngestResult;
   ingestMetrics(req: OtlpMetricsRequest): IngestResult;
@@ -177,6 +180,8 @@ export function createTelemetry(opts: TelemetryOptions = {}): Telemetry {
           throw new OtlpDecodeError(`line ${i + 1} is not JSON: ${(err as Error).message}`);
         }
         if (typeof obj !== 'object' || obj === null) throw new OtlpDecodeError(`line ${i + 1} is not an OTLP/JSON request object`);
+        const problem = findUserJsonProblem(obj);
+        if (problem) throw new OtlpDecodeError(`line ${i + 1}: ${problem.problem === 'too-deep' ? `nested more than ${MAX_JSON_DEPTH} levels deep` : 'the key "__proto__" is not allowed'} (at ${problem.path})`);
         result.lines++;
         if ('resourceSpans' in obj) {
           const { added } = spans.ingest(obj as OtlpTraceRequest);
@@ -195,6 +200,12 @@ export function createTelemetry(opts: TelemetryOptions = {}): Telemetry {
         }
       });
       return result;
+    },
+    setRetention(opts) {
+      Object.assign(retention, resolveRetention(opts));
+      spans.enforce();
+      logs.enforce();
+      metrics.enforce();
     },
     stats: () => ({
       traces: spans.traces.size,

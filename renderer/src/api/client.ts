@@ -1,4 +1,4 @@
-/** Talks to the daemon on the same origin; the HttpOnly `kl_token` cookie authenticates every request. */
+/** Talks to the daemon on the same origin; the HttpOnly `kl_session` cookie (a session id, never the API token) authenticates every request. */
 import type { KubeStatus } from './types.js';
 
 /** One field error of a 422 Status. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodePathSegment } from '../../model/index.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void> | void;
 
@@ -39,7 +40,7 @@ export class Router {
       if (!m) continue;
       pathMatched = true;
       if (r.method !== req.method) continue;
-      await r.handler(req, res, m.slice(1).map((s) => decodeURIComponent(s ?? '')), url);
+      await r.handler(req, res, m.slice(1).map((s) => decodePathSegment(s ?? '')), url);
       return true;
     }
     if (pathMatched) {
@@ -50,3 +51,4 @@ export class Router {
     return false;
   }
 }
+

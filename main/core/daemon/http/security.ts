@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { tokensEqual } from '../../daemon-client/index.js';
+import { cookieValue, DAEMON_SESSION_COOKIE } from '../../listener-guard/index.js';
+import type { DashboardSessions } from './sessions.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -12,10 +14,9 @@ export type GuardResult = { ok: true } | { ok: false; code: 401 | 403; message: 
 
 /**
  * DNS-rebinding defence first (a page on evil.example resolving to 127.0.0.1 sends Host: evil.example),
- * then the bearer token. The token may also come from the `kl_token` cookie the dashboard sets, so a browser
- * tab never carries it in the URL.
+ * then the bearer token — or, for the dashboard, a valid session id in the `kl_session` cookie (never the token).
  */
-export function guardRequest(req: IncomingMessage, token: string): GuardResult {
+export function guardRequest(req: IncomingMessage, token: string, sessions?: DashboardSessions): GuardResult {
   const host = req.headers.host;
   if (!host || !LOOPBACK_HOSTS.has(hostOnly(host).toLowerCase())) {
     return { ok: false, code: 403, message: `forbidden: Host "${host ?? ''}" is not a loopback address` };
@@ -32,7 +33,11 @@ export function guardRequest(req: IncomingMessage, token: string): GuardResult {
       return { ok: false, code: 403, message: `forbidden: Origin "${origin}" is not a loopback origin` };
     }
   }
-  const presented = bearer(req) ?? cookieToken(req);
+  const presented = bearer(req);
+  if (presented === undefined && sessions) {
+    const session = cookieValue(req.headers.cookie, DAEMON_SESSION_COOKIE);
+    if (session && sessions.valid(session)) return { ok: true };
+  }
   if (!presented || !tokensEqual(presented, token)) {
     return { ok: false, code: 401, message: 'unauthorized: missing or wrong bearer token (see the token file in the state dir, or run `kyma-local kubeconfig`)' };
   }
@@ -54,14 +59,4 @@ function bearer(req: IncomingMessage): string | undefined {
   const decoded = Buffer.from(b[1]!.trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon >= 0 ? decoded.slice(colon + 1) : undefined;
-}
-
-function cookieToken(req: IncomingMessage): string | undefined {
-  const c = req.headers.cookie;
-  if (!c) return undefined;
-  for (const part of c.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === 'kl_token') return decodeURIComponent(v.join('='));
-  }
-  return undefined;
 }

@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Router } from './router.js';
 import type { IncomingMessage } from 'node:http';
 import { cookieRequestAllowed, LoginCodes, registerUiRoutes } from './static-ui.js';
+import { DashboardSessions } from './sessions.js';
 
-const TOKEN = 'a'.repeat(64);
+const sessions = new DashboardSessions();
 
 async function serve(distDir: string, codes = new LoginCodes()): Promise<{ server: Server; base: string }> {
   const router = new Router();
-  const publicUi = registerUiRoutes(router, { token: TOKEN, distDir, codes });
+  const publicUi = registerUiRoutes(router, { sessions, distDir, codes });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     void (async () => {
@@ -79,14 +80,22 @@ describe('dashboard static files and login handover', () => {
     expect(res.headers.get('location')).toBe('/ui/');
   });
 
-  it('exchanges a login code once for an HttpOnly SameSite=Strict cookie and redirects off the code', async () => {
+  it('exchanges a login code once for an HttpOnly SameSite=Strict session cookie (a random id, not the token) and redirects off the code', async () => {
     const issued = (await (await fetch(`${base}/kl/v1/ui/login-code`, { method: 'POST' })).json()) as { code: string; path: string; expiresAt: string };
     expect(issued.code.length).toBeGreaterThanOrEqual(40);
     expect(issued.path).toBe(`/ui/login?code=${issued.code}`);
     const res = await fetch(`${base}${issued.path}`, { redirect: 'manual' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/ui/');
-    expect(res.headers.get('set-cookie')).toBe(`kl_token=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`);
+    const cookie = res.headers.get('set-cookie')!;
+    const m = /^kl_session=([A-Za-z0-9_-]{43}); HttpOnly; SameSite=Strict; Path=\/; Max-Age=43200$/.exec(cookie);
+    expect(m, cookie).not.toBeNull();
+    expect(sessions.valid(m![1]!)).toBe(true);
+    // Logging out ends the session and clears the cookie.
+    const out = await fetch(`${base}/kl/v1/ui/logout`, { method: 'POST', headers: { cookie: `kl_session=${m![1]}` } });
+    expect(await out.json()).toEqual({ ended: true });
+    expect(out.headers.get('set-cookie')).toBe('kl_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0');
+    expect(sessions.valid(m![1]!)).toBe(false);
     const again = await fetch(`${base}${issued.path}`, { redirect: 'manual' });
     expect(again.status).toBe(401);
     expect(again.headers.get('set-cookie')).toBeNull();
@@ -133,5 +142,24 @@ describe('cookieRequestAllowed', () => {
     expect(cookieRequestAllowed(req('POST', { 'sec-fetch-site': 'none' }), daemon)).toBe(false);
     expect(cookieRequestAllowed(req('POST', {}), daemon)).toBe(false);
     expect(cookieRequestAllowed(req('GET', {}), daemon)).toBe(true);
+  });
+});
+
+describe('dashboard sessions', () => {
+  it('expire, can be revoked one by one or all at once, and are random ids', () => {
+    const clock = { t: 0 };
+    const s = new DashboardSessions(1000, () => clock.t);
+    const a = s.issue();
+    const b = s.issue();
+    expect(a.id).not.toBe(b.id);
+    expect(s.valid(a.id) && s.valid(b.id)).toBe(true);
+    expect(s.revoke(a.id)).toBe(true);
+    expect(s.valid(a.id)).toBe(false);
+    clock.t = 1001;
+    expect(s.valid(b.id)).toBe(false);
+    const c = s.issue();
+    expect(s.revokeAll()).toBe(1);
+    expect(s.valid(c.id)).toBe(false);
+    expect(s.valid('')).toBe(false);
   });
 });

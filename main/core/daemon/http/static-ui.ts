@@ -5,12 +5,15 @@ import { extname, join, resolve, sep } from 'node:path';
 import { ROUTES } from '../../api/index.js';
 import type { Router } from './router.js';
 import { sendJson } from './toolkit.js';
+import { cookieValue, DAEMON_SESSION_COOKIE } from '../../listener-guard/index.js';
+import type { DashboardSessions } from './sessions.js';
 import { packageRoot } from '../../daemon-client/index.js';
 
 /**
  * The browser dashboard: renderer/dist served under /ui/, and the token handover that keeps the API token out
  * of URLs, shell history and logs. An authenticated client (CLI, Electron) asks for a single-use login code;
- * the browser opens /ui/login?code=… which swaps it for an HttpOnly cookie and redirects to /ui/, so the code
+ * the browser opens /ui/login?code=… which swaps it for a session (an HttpOnly cookie holding a random session id,
+ * never the token) and redirects to /ui/, so the code
  * leaves the address bar at once. Codes and the token are never logged.
  */
 
@@ -39,7 +42,7 @@ const HTML_HEADERS = {
   'X-Frame-Options': 'DENY',
 };
 
-/** Single-use, short-lived codes exchanged for the session cookie. */
+/** Single-use, short-lived codes exchanged for a dashboard session. */
 export class LoginCodes {
   private readonly codes = new Map<string, number>();
 
@@ -71,8 +74,8 @@ export class LoginCodes {
 }
 
 export interface UiOptions {
-  /** The daemon's API token, set as the `kl_token` cookie after a successful login. */
-  token: string;
+  /** Where a successful login opens a session; its id (never the API token) becomes the `kl_session` cookie. */
+  sessions: DashboardSessions;
   /** Where the built dashboard lives; default <package root>/renderer/dist. */
   distDir?: string;
   codes?: LoginCodes;
@@ -97,6 +100,14 @@ export function registerUiRoutes(router: Router, opts: UiOptions): UiPublicHandl
     const { code, expiresAt } = codes.issue();
     sendJson(res, 200, { code, expiresAt, path: `/ui/login?code=${encodeURIComponent(code)}` });
   });
+  router.add('POST', ROUTES.uiLogout, (req, res) => {
+    const id = cookieValue(req.headers.cookie, DAEMON_SESSION_COOKIE);
+    const ended = id !== undefined && opts.sessions.revoke(id);
+    sendJson(res, 200, { ended }, { 'Set-Cookie': clearedCookie() });
+  });
+  router.add('DELETE', ROUTES.uiSessions, (_req, res) => {
+    sendJson(res, 200, { ended: opts.sessions.revokeAll() });
+  });
   return async (req, res, url) => {
     const p = url.pathname;
     if (p !== '/' && p !== '/ui' && !p.startsWith('/ui/')) return false;
@@ -106,7 +117,7 @@ export function registerUiRoutes(router: Router, opts: UiOptions): UiPublicHandl
       return true;
     }
     if (p === '/ui/login') {
-      login(res, codes, opts.token, url.searchParams.get('code') ?? '');
+      login(res, codes, opts.sessions, url.searchParams.get('code') ?? '');
       return true;
     }
     serveStatic(req, res, distDir, p.slice('/ui/'.length));
@@ -120,7 +131,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
  * Cross-port request forgery defence for cookie sessions. SameSite=Strict does not separate ports (every port
  * of 127.0.0.1 is the same site), and the Origin check only asks for loopback, so a page on another local port
  * (a function behind the gateway, any dev server) could send simple requests (text/plain POSTs) that carry the
- * cookie. A request authenticated by the `kl_token` cookie alone must come from the daemon's own origin;
+ * cookie. A request authenticated by the `kl_session` cookie alone must come from the daemon's own origin;
  * requests with an Authorization header (CLI, kubectl, Electron's main process) are not affected.
  * Call it after guardRequest() has accepted the request; answer 403 when it returns false.
  */
@@ -148,14 +159,23 @@ function redirect(res: ServerResponse, to: string, extra: Record<string, string>
   res.end();
 }
 
-function login(res: ServerResponse, codes: LoginCodes, token: string, code: string): void {
+function sessionCookie(id: string, maxAgeMs: number): string {
+  return `${DAEMON_SESSION_COOKIE}=${encodeURIComponent(id)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(maxAgeMs / 1000)}`;
+}
+
+function clearedCookie(): string {
+  return `${DAEMON_SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`;
+}
+
+function login(res: ServerResponse, codes: LoginCodes, sessions: DashboardSessions, code: string): void {
   if (!code || !codes.redeem(code)) {
     const body = page('Sign-in link expired', 'This sign-in link has expired or was already used. Run <code>kyma-local dashboard</code> again (or open the desktop app).');
     res.writeHead(401, { ...HTML_HEADERS, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
     return;
   }
-  redirect(res, '/ui/', { 'Set-Cookie': `kl_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` });
+  const session = sessions.issue();
+  redirect(res, '/ui/', { 'Set-Cookie': sessionCookie(session.id, sessions.ttlMs) });
 }
 
 function page(title: string, html: string): string {

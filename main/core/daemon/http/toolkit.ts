@@ -1,7 +1,7 @@
 // The one HTTP toolkit of the daemon: JSON answers, Status errors, bounded bodies and NDJSON streams, for the
 // daemon's own routes and the Kubernetes API alike.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { ApiError, failureStatus, type KubeStatus } from '../../model/index.js';
+import { ApiError, checkUserJson, failureStatus, type KubeStatus } from '../../model/index.js';
 
 /** The apiserver's default request body limit (3 MiB); larger bodies are refused with 413. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -55,11 +55,13 @@ function tooLarge(limit: number, hint: string): ApiError {
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const body = await readBody(req, MAX_BODY_BYTES, 'send a smaller request');
   if (body.length === 0) return {};
+  let value: unknown;
   try {
-    return JSON.parse(body.toString('utf8'));
+    value = JSON.parse(body.toString('utf8'));
   } catch (err) {
     throw new ApiError(400, 'BadRequest', `request body is not valid JSON: ${(err as Error).message}`);
   }
+  return checkUserJson(value);
 }
 
 /** Starts a newline-delimited JSON stream (used for progress of up/down and live feeds). */

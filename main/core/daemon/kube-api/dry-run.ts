@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, badRequest, conflict, invalid, isRecord, type KubeObject, type ResourceType } from '../../model/index.js';
-import { jsonPatch, mergePatch, type PatchType, type Store } from '../../store/index.js';
+import { jsonPatch, mergePatch, mergeStringData, type PatchType, type Store } from '../../store/index.js';
 import type { ResourceRoute } from './routes.js';
 
 /**
@@ -14,8 +14,9 @@ export function isDryRun(url: URL): boolean {
   throw badRequest(`Invalid dry run value ${JSON.stringify(values)}: supported values are ["All"]`);
 }
 
+/** Like the store: Secret stringData folded into data, then defaulted and validated. */
 function validated(type: ResourceType, version: string, obj: KubeObject): KubeObject {
-  const defaulted = type.applyDefaults(obj, version);
+  const defaulted = type.applyDefaults(mergeStringData(type, obj), version);
   const errors = type.validate(defaulted, version);
   if (errors.length > 0) throw invalid(type.kind, type.group, obj.metadata.name, errors);
   return defaulted;

@@ -1,6 +1,6 @@
 // The Kubernetes API's own request helpers; answers and bodies go through the daemon's HTTP toolkit.
 import { parse as parseYaml } from 'yaml';
-import { ApiError } from '../../model/index.js';
+import { ApiError, checkUserJson } from '../../model/index.js';
 
 export { MAX_BODY_BYTES, readBody, sendJson, sendStatus } from '../http/toolkit.js';
 
@@ -24,9 +24,10 @@ export function parseBody(buf: Buffer, contentType: string | undefined): unknown
   if (text.trim() === '') throw new ApiError(400, 'BadRequest', 'the request body is empty; send a JSON object');
   const type = mediaType(contentType);
   try {
-    if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return parseYaml(text) as unknown;
-    return JSON.parse(text) as unknown;
+    const value: unknown = type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml' ? parseYaml(text) : JSON.parse(text);
+    return checkUserJson(value);
   } catch (err) {
+    if (err instanceof ApiError) throw err;
     const what = type.includes('yaml') ? 'YAML' : 'JSON';
     throw new ApiError(400, 'BadRequest', `the request body is not valid ${what}: ${(err as Error).message}`);
   }

@@ -1,4 +1,4 @@
-import type { ResourceType } from '../../model/index.js';
+import { decodePathSegment, type ResourceType } from '../../model/index.js';
 
 /** A request path of the Kubernetes API, resolved against the served resource types. */
 export type KubeRoute =
@@ -37,7 +37,7 @@ export function isKubePath(pathname: string): boolean {
 }
 
 export function resolveRoute(pathname: string, types: ResourceType[]): KubeRoute {
-  const segs = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segs = pathname.split('/').filter((s) => s !== '').map(decodePathSegment);
   const [head, ...rest] = segs;
   switch (head) {
     case 'version':

@@ -157,6 +157,7 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
         stateDir: this.opts.stateDir,
         port: profile.ports.nats,
         binary,
+        ...(profile.ports.natsMonitor !== undefined ? { monitorPort: profile.ports.natsMonitor } : {}),
         serverName: `kyma-local-${profile.name}`,
         log: this.log,
       });
@@ -285,8 +286,8 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
       state: processToComponentState(s.state),
       ...(s.message ? { message: s.message } : {}),
       ...(s.pid !== undefined ? { pid: s.pid } : {}),
-      ports: { client: n.port, monitor: n.monitorPort },
-      urls: { nats: n.url, monitor: n.monitorUrl },
+      ports: { client: n.port, ...(n.monitorPort !== undefined ? { monitor: n.monitorPort } : {}) },
+      urls: { nats: n.url, ...(n.monitorUrl ? { monitor: n.monitorUrl } : {}) },
       restarts: s.restarts,
     };
   }

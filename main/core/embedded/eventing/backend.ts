@@ -36,7 +36,9 @@ export async function connectBackend(natsUrl: string, log: Logger): Promise<Back
     servers: natsUrl,
     name: 'kyma-local-eventing',
     maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
+    // Back within well under a second when the connection drops (nats-server closes it on a protocol error).
+    reconnectTimeWait: 100,
+    reconnectJitter: 50,
     waitOnFirstConnect: true,
     timeout: 5_000,
     // Capturing a stack per request (publish acks, pulls) costs more than the publish itself at event rates.
@@ -46,10 +48,16 @@ export async function connectBackend(natsUrl: string, log: Logger): Promise<Back
   });
   let isConnected = true;
   const reconnectListeners = new Set<() => void>();
+  // Publishes waiting for their ack when the connection drops: their ack will never come, so they fail at once
+  // (502, the client may retry) instead of waiting out the 5 s ack timeout.
+  const inFlight = new Set<(err: EventingError) => void>();
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') {
         isConnected = false;
+        const lost = new EventingError(502, 'the connection to NATS JetStream dropped before the event was acknowledged; publish it again');
+        for (const fail of inFlight) fail(lost);
+        inFlight.clear();
         log.warn('Lost connection to nats-server; publishing answers 502 until it is back', { url: natsUrl });
       } else if (s.type === 'reconnect') {
         isConnected = true;
@@ -74,11 +82,20 @@ export async function connectBackend(natsUrl: string, log: Logger): Promise<Back
       if (!isConnected || nc.isClosed()) throw new EventingError(502, 'no connection to NATS JetStream server');
       const h = natsHeaders();
       for (const [k, v] of Object.entries(hdrs)) h.set(k, v);
+      let fail: ((err: EventingError) => void) | undefined;
+      const dropped = new Promise<never>((_, reject) => {
+        fail = reject;
+      });
+      // Marked handled now: the drop can come while this publish still waits for its batch turn.
+      dropped.catch(() => undefined);
+      inFlight.add(fail!);
       try {
         await new Promise<void>((resolve) => batch(resolve));
-        await js.publish(subject, payload, { headers: h, timeout: PUBLISH_TIMEOUT_MS });
+        await Promise.race([js.publish(subject, payload, { headers: h, timeout: PUBLISH_TIMEOUT_MS }), dropped]);
       } catch (err) {
-        throw toPublishError(err);
+        throw err instanceof EventingError ? err : toPublishError(err);
+      } finally {
+        inFlight.delete(fail!);
       }
     },
     async close() {

@@ -29,16 +29,32 @@ export interface EventingModuleOptions {
   tracerProvider?: TracerProvider;
 }
 
+const DEFAULT_EVENT_BYTES = 64 * 1024 * 1024;
+
 export type EventingModule = EmbeddedModule & { readonly api: EventingApi };
 
-/** Keeps the stored form of recent events (for replay), as many as the inspector keeps. */
+/**
+ * Keeps the stored form of recent events (for replay), at most as many as the inspector keeps and within its
+ * share of `retention.eventBytes` (JetStream's interest stream drops an event once delivered, so it cannot be
+ * fetched back from there).
+ */
 class StoredEvents {
   private readonly m = new Map<string, string>();
-  constructor(private readonly max: number) {}
+  private bytes = 0;
+  constructor(
+    private readonly max: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
   set(id: string, json: string): void {
+    this.bytes -= this.m.get(id)?.length ?? 0;
     this.m.delete(id);
     this.m.set(id, json);
-    while (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+    this.bytes += json.length;
+    while (this.m.size > 1 && (this.m.size > this.max || this.bytes > this.maxBytes)) {
+      const oldest = this.m.keys().next().value!;
+      this.bytes -= this.m.get(oldest)!.length;
+      this.m.delete(oldest);
+    }
   }
   get(id: string): string | undefined {
     return this.m.get(id);
@@ -108,7 +124,7 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
     },
     async replay(id: string, o: ReplayOptions = {}): Promise<ReplayResult> {
       const json = stored.get(id);
-      if (!json) throw new EventingError(404, `event ${id} is not in the inspector any more (only the last ${ctx?.profile.retention.events ?? 1000} events are kept)`);
+      if (!json) throw new EventingError(404, `event ${id} is not in the inspector any more (the last ${ctx?.profile.retention.events ?? 1000} events are kept, within retention.eventBytes)`);
       const original = deliverableEvent(json);
       const edited = 'data' in o ? original.cloneWith({ data: o.data }) : original;
       if (o.subscription) {
@@ -177,8 +193,10 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
       log = c.log.child({ component: 'eventing' });
       state = 'Starting';
       message = undefined;
-      inspector = createInspector(c.profile.retention.events);
-      stored = new StoredEvents(c.profile.retention.events);
+      // retention.eventBytes is shared: half for the inspector's records, half for the stored form kept for replay.
+      const eventBytes = c.profile.retention.eventBytes ?? DEFAULT_EVENT_BYTES;
+      inspector = createInspector(c.profile.retention.events, eventBytes / 2);
+      stored = new StoredEvents(c.profile.retention.events, eventBytes / 2);
       try {
         backend = await connectBackend(c.natsUrl, log);
         await ensureStream(backend.jsm, c.profile.limits.eventStreamMaxBytes);

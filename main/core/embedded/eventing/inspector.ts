@@ -26,18 +26,34 @@ export interface Inspector {
   subscribe(listener: (e: InspectorEntry) => void): () => void;
 }
 
-/** Cuts data whose JSON form is over the limit; returns the value to keep and whether it was cut. */
-export function truncateData(data: unknown): { data: unknown; truncated: boolean } {
-  if (data === undefined) return { data, truncated: false };
+/**
+ * Cuts data whose JSON form is over the limit; returns the value to keep, whether it was cut and its size (the
+ * cut data's full size, for "shown truncated with the size"; otherwise an estimate of what is kept).
+ */
+export function truncateData(data: unknown): { data: unknown; truncated: boolean; bytes: number } {
+  if (data === undefined) return { data, truncated: false, bytes: 0 };
   if (Buffer.isBuffer(data) || data instanceof Uint8Array) {
     const b = Buffer.from(data);
-    if (b.length <= MAX_DATA_CHARS) return { data: b.toString('base64'), truncated: false };
-    return { data: b.subarray(0, MAX_DATA_CHARS).toString('base64'), truncated: true };
+    if (b.length <= MAX_DATA_CHARS) return { data: b.toString('base64'), truncated: false, bytes: b.length };
+    return { data: b.subarray(0, MAX_DATA_CHARS).toString('base64'), truncated: true, bytes: b.length };
   }
   const text = typeof data === 'string' ? data : JSON.stringify(data);
-  if (text === undefined || text.length <= MAX_DATA_CHARS) return { data, truncated: false };
-  return { data: text.slice(0, MAX_DATA_CHARS), truncated: true };
+  if (text === undefined || text.length <= MAX_DATA_CHARS) return { data, truncated: false, bytes: text?.length ?? 0 };
+  return { data: text.slice(0, MAX_DATA_CHARS), truncated: true, bytes: Buffer.byteLength(text) };
 }
+
+/** Rough heap cost of one inspector record: its strings and maps; data counted as kept (at most MAX_DATA_CHARS). */
+export function recordBytes(ev: EventRecord): number {
+  let n = 512 + ev.id.length + ev.type.length + ev.source.length + ev.subject.length;
+  const data = ev.data;
+  if (typeof data === 'string') n += data.length;
+  else if (data !== undefined) n += Math.min(ev.dataBytes ?? MAX_DATA_CHARS, MAX_DATA_CHARS) * 2;
+  for (const m of [ev.extensions, ev.headers]) for (const k in m) n += 48 + k.length + (m[k]?.length ?? 0);
+  return n + ev.subscriptions.length * 64;
+}
+
+/** Rough cost of one delivery attempt record. */
+const ATTEMPT_BYTES = 320;
 
 const sameSub = (a: SubscriptionRef, b: SubscriptionRef): boolean => a.namespace === b.namespace && a.name === b.name;
 
@@ -72,10 +88,15 @@ function statesOf(deliveries: DeliverySummary[], only?: SubscriptionRef): EventO
   return states;
 }
 
-/** In-memory, bounded store of published events and their delivery attempts, with a live feed. */
-export function createInspector(maxEvents: number): Inspector {
+/**
+ * In-memory store of published events and their delivery attempts, with a live feed; bounded by count
+ * (`retention.events`) and by approximate bytes (its share of `retention.eventBytes`), oldest out first.
+ */
+export function createInspector(maxEvents: number, maxBytes = Number.POSITIVE_INFINITY): Inspector {
   // Map keeps insertion order, so the first key is the oldest event.
   const events = new Map<string, EventWithAttempts>();
+  const sizes = new Map<string, number>();
+  let bytes = 0;
   const listeners = new Set<(e: InspectorEntry) => void>();
   const emit = (entry: InspectorEntry): void => {
     for (const l of listeners) {
@@ -92,12 +113,19 @@ export function createInspector(maxEvents: number): Inspector {
     recordEvent(ev) {
       const existing = events.get(ev.id);
       events.delete(ev.id);
+      bytes -= sizes.get(ev.id) ?? 0;
       // A re-published id (publishers may reuse ids) keeps its attempts so history is not lost.
-      events.set(ev.id, { ...ev, attempts: existing?.attempts ?? [] });
-      while (events.size > limit) {
+      const attempts = existing?.attempts ?? [];
+      events.set(ev.id, { ...ev, attempts });
+      const size = recordBytes(ev) + attempts.length * ATTEMPT_BYTES;
+      sizes.set(ev.id, size);
+      bytes += size;
+      while (events.size > 1 && (events.size > limit || bytes > maxBytes)) {
         const oldest = events.keys().next().value;
         if (oldest === undefined) break;
         events.delete(oldest);
+        bytes -= sizes.get(oldest) ?? 0;
+        sizes.delete(oldest);
       }
       emit({ kind: 'event', ...ev });
     },
@@ -106,6 +134,10 @@ export function createInspector(maxEvents: number): Inspector {
       if (e) {
         e.attempts.push(a);
         if (e.attempts.length > MAX_ATTEMPTS_PER_EVENT) e.attempts.splice(0, e.attempts.length - MAX_ATTEMPTS_PER_EVENT);
+        else {
+          sizes.set(a.eventId, (sizes.get(a.eventId) ?? 0) + ATTEMPT_BYTES);
+          bytes += ATTEMPT_BYTES;
+        }
       }
       emit({ kind: 'attempt', ...a });
     },

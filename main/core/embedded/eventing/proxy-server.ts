@@ -7,6 +7,8 @@ import { backendError, badPayload, bodyTooLarge, legacyToCloudEvent, validateLeg
 import { invalidEvent } from './publisher.js';
 import { EventingError, type LegacyEventBody, type PublishResult } from './types.js';
 import type { HeaderBag } from './trace-headers.js';
+import { createListenerGuard } from '../../listener-guard/index.js';
+import { findUserJsonProblem, MAX_JSON_DEPTH } from '../../model/index.js';
 
 /** The publisher proxy's request size limit (eventing-publisher-proxy MaxRequestSize default). */
 export const MAX_REQUEST_BYTES = 65_536;
@@ -35,6 +37,8 @@ function missingRequired(req: IncomingMessage, body: Buffer): string | undefined
     try {
       const parsed: unknown = JSON.parse(body.toString('utf8'));
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'structured CloudEvent must be a JSON object';
+      const problem = jsonProblem(parsed);
+      if (problem) return problem;
       attrs = parsed as Record<string, unknown>;
     } catch (err) {
       return `structured CloudEvent is not valid JSON: ${(err as Error).message}`;
@@ -48,6 +52,12 @@ function missingRequired(req: IncomingMessage, body: Buffer): string | undefined
     if (typeof attrs[k] !== 'string' || attrs[k] === '') return `${k}: REQUIRED but MISSING`;
   }
   return undefined;
+}
+
+function jsonProblem(value: unknown): string | undefined {
+  const p = findUserJsonProblem(value);
+  if (!p) return undefined;
+  return p.problem === 'too-deep' ? `the body is nested more than ${MAX_JSON_DEPTH} levels deep (at ${p.path})` : `the key "__proto__" (at ${p.path}) is not allowed`;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -103,6 +113,8 @@ async function handlePublish(h: ProxyHandlers, req: IncomingMessage, res: Server
     if (Array.isArray(parsed)) return text(res, 400, 'batched CloudEvents are not supported; send one event per request');
     event = parsed as CloudEvent<unknown>;
     withoutStacks(() => event.validate());
+    const unsafe = jsonProblem(event.data);
+    if (unsafe) return text(res, 400, `invalid CloudEvent: data: ${unsafe}`);
   } catch (err) {
     return text(res, 400, invalidEvent(err).message);
   }
@@ -115,7 +127,21 @@ async function handlePublish(h: ProxyHandlers, req: IncomingMessage, res: Server
   }
 }
 
+/**
+ * The legacy endpoint takes JSON only. A browser sends text/plain, form and multipart bodies cross-origin without a
+ * CORS preflight, so accepting them would let any web page publish events.
+ */
+function isJsonContentType(req: IncomingMessage): boolean {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
 async function handleLegacy(h: ProxyHandlers, app: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!isJsonContentType(req)) {
+    req.resume();
+    const type = String(req.headers['content-type'] ?? '') || 'none';
+    return legacyError(res, { status: 415, type: 'unsupported_media_type', message: `Content-Type ${type} is not accepted: send the legacy event as application/json`, moreInfo: '', details: null });
+  }
   let raw: Buffer;
   try {
     raw = await readBody(req);
@@ -130,6 +156,8 @@ async function handleLegacy(h: ProxyHandlers, app: string, req: IncomingMessage,
   } catch (err) {
     return legacyError(res, badPayload((err as Error).message));
   }
+  const unsafe = jsonProblem(body);
+  if (unsafe) return legacyError(res, badPayload(unsafe));
   const problem = validateLegacy(body);
   if (problem) return legacyError(res, problem);
   let event: CloudEvent<unknown>;
@@ -148,14 +176,24 @@ async function handleLegacy(h: ProxyHandlers, app: string, req: IncomingMessage,
 }
 
 async function route(h: ProxyHandlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  let path: string;
+  try {
+    path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return text(res, 400, `the request target ${JSON.stringify(req.url)} is not a valid URL path`);
+  }
   const method = req.method ?? 'GET';
   if (path === '/healthz') return text(res, 200, 'OK');
   if (path === '/readyz') return h.ready() ? text(res, 200, 'OK') : text(res, 503, 'not connected to NATS JetStream');
   if (path === '/publish' && method === 'POST') return handlePublish(h, req, res);
   const m = /^\/([^/]+)\/(v1\/events\/subscribed|v1\/events|v2\/events|events)\/?$/.exec(path);
   if (m) {
-    const app = decodeURIComponent(m[1]!);
+    let app: string;
+    try {
+      app = decodeURIComponent(m[1]!);
+    } catch {
+      return text(res, 400, `the application name "${m[1]}" in the path has a malformed percent-escape; encode "%" as %25`);
+    }
     if (m[2] === 'v1/events/subscribed' && method === 'GET') return json(res, 200, { eventsInfo: h.subscribed(h.sourceFor?.(app) ?? app) });
     if (m[2] === 'v1/events' && method === 'POST') return handleLegacy(h, app, req, res);
     if ((m[2] === 'v2/events' || m[2] === 'events') && method === 'POST') return handlePublish(h, req, res);
@@ -167,12 +205,16 @@ async function route(h: ProxyHandlers, req: IncomingMessage, res: ServerResponse
 
 /** Starts the publisher proxy on 127.0.0.1:port (0 = free port). */
 export async function startProxyServer(h: ProxyHandlers, port: number): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
-    route(h, req, res).catch((err: unknown) => {
-      if (!res.headersSent) text(res, 500, `publisher proxy error: ${String(err)}`);
-      else res.end();
-    });
-  });
+  // Workers reach the proxy on 127.0.0.1 or under its in-cluster name through the mesh; browsers never need it.
+  const guard = createListenerGuard({ listener: 'publisher proxy', clusterLocalHosts: true, hosts: ['eventing-publisher-proxy.kyma-system'] });
+  const server = createServer(
+    guard.wrap((req, res) => {
+      route(h, req, res).catch((err: unknown) => {
+        if (!res.headersSent) text(res, 500, `publisher proxy error: ${String(err)}`);
+        else res.end();
+      });
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new Error(err.code === 'EADDRINUSE' ? `Publisher proxy port ${port} is in use; set ports.publisher to 0 or a free port in the profile` : String(err))),

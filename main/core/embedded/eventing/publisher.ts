@@ -3,6 +3,7 @@ import { CloudEvent, ValidationError } from 'cloudevents';
 import type { Backend } from './backend.js';
 import type { Inspector } from './inspector.js';
 import { truncateData } from './inspector.js';
+import { attributeLimitError } from './limits.js';
 import { hasEmptySegment, publishSubject } from './naming.js';
 import { traceExtensionsFromHeaders, traceIdOf, type HeaderBag } from './trace-headers.js';
 import type { EventTracing, PublishSpan } from './tracing.js';
@@ -69,6 +70,8 @@ function cleanHeaders(h: HeaderBag): Record<string, string> {
  * JetStream acknowledged the write.
  */
 export async function storeEvent(deps: PublishDeps, event: CloudEvent<unknown>, opts: StoreOptions): Promise<PublishResult> {
+  const overLimit = attributeLimitError(event);
+  if (overLimit) throw overLimit;
   const subject = publishSubject(event.source, event.type);
   const span = deps.tracing?.startPublish(event, event.type, subject, opts.headers ?? {}, opts.via);
   try {
@@ -104,7 +107,7 @@ async function store(deps: PublishDeps, event: CloudEvent<unknown>, subject: str
   });
   const extensions = extensionsOf(stored);
   delete extensions[ORIGINAL_TYPE_EXTENSION];
-  const { data, truncated } = truncateData(event.data);
+  const { data, truncated, bytes } = truncateData(event.data);
   const now = new Date().toISOString();
   deps.inspector.recordEvent({
     id: event.id,
@@ -115,7 +118,7 @@ async function store(deps: PublishDeps, event: CloudEvent<unknown>, subject: str
     publishedAt: now,
     ...(event.datacontenttype ? { datacontenttype: event.datacontenttype } : {}),
     ...(data !== undefined ? { data } : {}),
-    ...(truncated ? { dataTruncated: true } : {}),
+    ...(truncated ? { dataTruncated: true, dataBytes: bytes } : {}),
     extensions,
     headers: cleanHeaders(opts.headers ?? {}),
     ...(traceIdOf(extensions) ? { traceId: traceIdOf(extensions)! } : {}),
@@ -131,7 +134,7 @@ export function recoveredEventRecord(stored: Record<string, unknown> & { id: str
   const publishedAt = new Date(storedAtMs).toISOString();
   const extensions = extensionsOf(stored);
   delete extensions[ORIGINAL_TYPE_EXTENSION];
-  const { data, truncated } = truncateData(typeof stored.data_base64 === 'string' ? Buffer.from(stored.data_base64, 'base64') : stored.data);
+  const { data, truncated, bytes } = truncateData(typeof stored.data_base64 === 'string' ? Buffer.from(stored.data_base64, 'base64') : stored.data);
   return {
     id: stored.id,
     type: stored.type,
@@ -141,7 +144,7 @@ export function recoveredEventRecord(stored: Record<string, unknown> & { id: str
     publishedAt,
     ...(typeof stored.datacontenttype === 'string' ? { datacontenttype: stored.datacontenttype } : {}),
     ...(data !== undefined ? { data } : {}),
-    ...(truncated ? { dataTruncated: true } : {}),
+    ...(truncated ? { dataTruncated: true, dataBytes: bytes } : {}),
     extensions,
     headers: {},
     ...(traceIdOf(extensions) ? { traceId: traceIdOf(extensions)! } : {}),

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { connect, type NatsConnection } from 'nats';
 import type { Logger } from '../../model/index.js';
 import type { ProcessSpec, SupervisedProcess, Supervisor } from '../supervisor/index.js';
 import { resolveNatsServer } from './binary.js';
@@ -11,7 +12,10 @@ export interface StartNatsOptions {
   stateDir: string;
   /** Client port; 0 = any free port. */
   port: number;
-  /** Monitoring port (for the readiness check and the dashboard); default 0 = any free port. */
+  /**
+   * Monitoring port, bound only when given (0 = any free port). nats-server's monitor answers any Host and
+   * origin (a web page could read it after DNS rebinding), so it stays closed unless the profile asks for it.
+   */
   monitorPort?: number;
   /** Explicit binary (profile natsServer); otherwise resolved by resolveNatsServer. */
   binary?: string;
@@ -27,9 +31,10 @@ export interface RunningNats {
   /** nats://127.0.0.1:PORT */
   url: string;
   port: number;
-  monitorPort: number;
-  /** http://127.0.0.1:MONITOR */
-  monitorUrl: string;
+  /** Only when the monitor was asked for. */
+  monitorPort?: number;
+  /** http://127.0.0.1:MONITOR, only when the monitor was asked for. */
+  monitorUrl?: string;
   process: SupervisedProcess;
 }
 
@@ -40,10 +45,10 @@ export async function startNats(opts: StartNatsOptions): Promise<RunningNats> {
   const binary = resolveNatsServer(opts.binary);
   const storeDir = path.join(opts.stateDir, 'jetstream');
   await mkdir(storeDir, { recursive: true });
-  const auto = opts.port === 0 || (opts.monitorPort ?? 0) === 0;
+  const auto = opts.port === 0 || opts.monitorPort === 0;
   for (let attempt = 1; ; attempt++) {
     const port = await choosePort(opts.port, 'ports.nats');
-    const monitorPort = await choosePort(opts.monitorPort ?? 0, 'the nats monitor port');
+    const monitorPort = opts.monitorPort === undefined ? undefined : await choosePort(opts.monitorPort, 'ports.natsMonitor');
     try {
       return await spawnNats(opts, binary, storeDir, port, monitorPort);
     } catch (err) {
@@ -59,22 +64,23 @@ async function choosePort(port: number, field: string): Promise<number> {
   if (port === 0) return pickFreePort();
   if (await isPortFree(port)) return port;
   const holder = describeHolder(await findPortHolder(port));
-  const fix = field === 'ports.nats' ? `stop that process or set ports.nats in the profile (0 = any free port)` : 'stop that process or use 0 (any free port)';
+  const fix = `stop that process or set ${field} in the profile (0 = any free port)`;
   throw new Error(`Failed to start nats-server: port ${port} in use (${holder}) — ${fix}`);
 }
 
-async function spawnNats(opts: StartNatsOptions, binary: string, storeDir: string, port: number, monitorPort: number): Promise<RunningNats> {
+async function spawnNats(opts: StartNatsOptions, binary: string, storeDir: string, port: number, monitorPort: number | undefined): Promise<RunningNats> {
   const log = opts.log.child({ component: 'nats' });
-  const monitorUrl = `http://127.0.0.1:${monitorPort}`;
-  // Loopback only and no auth: the trust boundary is the local user, like the daemon's own API.
-  const args = ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-n', opts.serverName ?? 'kyma-local'];
+  const monitorUrl = monitorPort === undefined ? undefined : `http://127.0.0.1:${monitorPort}`;
+  // Loopback only and no auth: the trust boundary is the local user, like the daemon's own API. Browsers cannot
+  // speak the NATS protocol (a WebSocket listener is never configured), so only the monitor needed closing.
+  const args = ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), ...(monitorPort === undefined ? [] : ['-m', String(monitorPort)]), '-n', opts.serverName ?? 'kyma-local'];
   const name = opts.name ?? 'nats';
   const spec: ProcessSpec = {
     name,
     command: binary,
     args,
-    // 503 until JetStream is enabled, so Ready means streams can be created.
-    readiness: { kind: 'http', url: `${monitorUrl}/healthz?js-enabled-only=true`, expectStatus: 200 },
+    // Ready means streams can be created: JetStream answers its account info.
+    readiness: { kind: 'custom', check: () => jetStreamAnswers(`nats://127.0.0.1:${port}`) },
     ...(opts.startTimeoutMs !== undefined ? { startTimeoutMs: opts.startTimeoutMs } : {}),
     stopGraceMs: 5000,
     onLine: (line, stream) => {
@@ -89,5 +95,20 @@ async function spawnNats(opts: StartNatsOptions, binary: string, storeDir: strin
     // The supervisor names the process ("nats"); users know the binary.
     throw new Error(err.message.replace(`Failed to start ${name}:`, 'Failed to start nats-server:'));
   });
-  return { url: `nats://127.0.0.1:${port}`, port, monitorPort, monitorUrl, process: proc };
+  return { url: `nats://127.0.0.1:${port}`, port, ...(monitorPort !== undefined && monitorUrl ? { monitorPort, monitorUrl } : {}), process: proc };
+}
+
+/** One readiness probe over the client port; never throws. */
+async function jetStreamAnswers(url: string): Promise<boolean> {
+  let nc: NatsConnection | undefined;
+  try {
+    nc = await connect({ servers: url, timeout: 1000, reconnect: false, name: 'kyma-local readiness' });
+    const jsm = await nc.jetstreamManager({ timeout: 1000 });
+    await jsm.getAccountInfo();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await nc?.close().catch(() => undefined);
+  }
 }

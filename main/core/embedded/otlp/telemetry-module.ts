@@ -15,7 +15,7 @@ export function createTelemetryModule(telemetry: Telemetry): EmbeddedModule {
     async start(ctx: ModuleContext) {
       state = 'Starting';
       try {
-        receiver = await createOtlpReceiver({ host: '127.0.0.1', port: ctx.profile.ports.otlp, telemetry });
+        receiver = await createOtlpReceiver({ host: '127.0.0.1', port: ctx.profile.ports.otlp, telemetry, browserOrigins: ctx.profile.telemetry?.browserOrigins ?? [] });
       } catch (err) {
         state = 'Failed';
         const e = err as NodeJS.ErrnoException;

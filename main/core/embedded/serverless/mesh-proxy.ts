@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../model/index.js';
 import type { ServiceRegistry } from '../module.js';
 import { createServiceForwarder, sendPlain as send } from './service-forwarder.js';
+import { createListenerGuard } from '../../listener-guard/index.js';
+import { parseServiceHost } from '../services/index.js';
 
 export { withoutDaemonCookie } from './service-forwarder.js';
 
@@ -42,7 +44,17 @@ function observe(host: string, res: http.ServerResponse, onRequest: NonNullable<
 export async function startMeshProxy(services: ServiceRegistry, log: Logger, opts: MeshOptions = {}): Promise<MeshProxy> {
   const forwarder = createServiceForwarder(services, log);
 
-  const server = http.createServer((req, res) => {
+  // Workers call each other under in-cluster names; the bare `<svc>.<ns>` shape passes only for a registered
+  // service (it looks like a public domain, which a rebinding page could use).
+  const guard = createListenerGuard({
+    listener: 'service mesh',
+    clusterLocalHosts: true,
+    hosts: (h) => {
+      const s = parseServiceHost(h);
+      return s !== undefined && services.names().includes(`${s.name}.${s.namespace}`);
+    },
+  });
+  const server = http.createServer(guard.wrap((req, res) => {
     const host = req.headers.host ?? '';
     const outcome = forwarder.forward(req, res, { service: host });
     if (outcome !== 'unknown' && opts.onRequest) observe(host, res, opts.onRequest);
@@ -51,7 +63,7 @@ export async function startMeshProxy(services: ServiceRegistry, log: Logger, opt
     } else if (outcome === 'unready') {
       send(res, 503, `Service "${host}" has no ready replica (scaled to 0, starting or crash-looping); check the Function's status`);
     }
-  });
+  }));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

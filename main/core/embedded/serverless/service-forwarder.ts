@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Logger } from '../../model/index.js';
+import { withoutDaemonCookie } from '../../listener-guard/index.js';
 import type { ServiceEndpoint, ServiceRegistry } from '../module.js';
 
 /** Bodies up to this size are kept while streaming so a request can be retried on another endpoint. */
@@ -20,23 +21,8 @@ export function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHe
   return out;
 }
 
-/**
- * Browsers send cookies to every port of 127.0.0.1, so a request reaching a function from the dashboard's browser
- * may carry the daemon's session cookie; function code (and its dependencies) must never see it.
- */
-export function withoutDaemonCookie(headers: http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
-  const cookie = headers.cookie;
-  if (typeof cookie !== 'string' || !cookie.includes('kl_token=')) return headers;
-  const kept = cookie
-    .split(';')
-    .map((c) => c.trim())
-    .filter((c) => c && !c.startsWith('kl_token='))
-    .join('; ');
-  const out = { ...headers };
-  if (kept) out.cookie = kept;
-  else delete out.cookie;
-  return out;
-}
+/** Strips the dashboard's session cookie (and the old token cookie): see listener-guard. */
+export { withoutDaemonCookie };
 
 export interface ForwardOptions {
   /** The service to reach, in one of the registry's shapes (`<svc>.<ns>.svc.cluster.local`, `<svc>.<ns>`). */

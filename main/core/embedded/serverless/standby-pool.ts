@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { childEnv } from '../supervisor/index.js';
 import { wrapCommand } from '../supervisor/index.js';
 
 /**
@@ -54,7 +55,7 @@ export class StandbyPool {
     if (this.closed || this.ready.has(key)) return;
     const { command, args: wrapped } = wrapCommand(this.command, args);
     const child = spawn(command, wrapped, {
-      env: { ...process.env, KYMA_LOCAL_STANDBY: '1' },
+      env: childEnv(process.env, { KYMA_LOCAL_STANDBY: '1' }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });

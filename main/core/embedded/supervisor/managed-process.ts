@@ -5,6 +5,7 @@ import { DEFAULT_RESTART, DEFAULT_START_TIMEOUT_MS, DEFAULT_STOP_GRACE_MS, STDER
 import { LineSplitter } from './line-splitter.js';
 import { procStartTime, signal } from './proc.js';
 import { pollReady } from './readiness.js';
+import { childEnv } from './child-env.js';
 import type { ProcessSpec, ProcessState, ProcessStatus, RestartPolicy, SupervisedProcess } from './types.js';
 
 const STABLE_RUN_MS = 10_000;
@@ -152,7 +153,7 @@ export class ManagedProcess implements SupervisedProcess {
       adopted ??
       spawn(command, args, {
         cwd: this.spec.cwd,
-        env: { ...process.env, ...this.spec.env },
+        env: childEnv(process.env, this.spec.env),
         stdio: ['ignore', 'pipe', 'pipe', ...(this.spec.ipc ? (['ipc'] as const) : [])],
         // Own session: a Ctrl-C on the daemon's terminal reaches the daemon, which stops children in order.
         detached: true,

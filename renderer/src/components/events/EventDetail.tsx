@@ -132,7 +132,7 @@ export function EventDetail({ ev, onReplayed }: { ev: EventWithAttempts; onRepla
         </Tabs.List>
         <Tabs.Panel value="data" pt="xs">
           <JsonBlock value={ev.data ?? null} />
-          {ev.dataTruncated && <Text size="xs" c="orange">Payload was cut for the inspector.</Text>}
+          {ev.dataTruncated && <Text size="xs" c="orange">Payload was cut for the inspector{ev.dataBytes !== undefined ? ` (whole payload ${(ev.dataBytes / 1024).toFixed(1)} KB)` : ''}.</Text>}
         </Tabs.Panel>
         <Tabs.Panel value="headers" pt="xs">
           <JsonBlock value={ev.headers} />
