@@ -198,7 +198,8 @@ export class Deployer {
     this.publish(st); // the atomic switch: from here on the mesh only picks the new workers
     const readyAt = Date.now();
     const savedAt = Number(fn.metadata.annotations?.[SAVED_AT_ANNOTATION]);
-    const since = Number.isFinite(savedAt) && savedAt > 0 ? savedAt : st.seenAt;
+    // A rollback's latency runs from the rollback request (seenAt), not from the last save of the folder.
+    const since = rollbackOf === undefined && Number.isFinite(savedAt) && savedAt > 0 ? savedAt : st.seenAt;
     if (!resume) st.history.update(n, { outcome: 'ready', readyAt: new Date(readyAt).toISOString(), latencyMs: Math.max(0, readyAt - since) });
     st.configCond = { type: 'ConfigurationReady', status: 'True', reason: 'SourceUpdated', message: `Revision ${n} is serving${note}` };
     this.changed(st);

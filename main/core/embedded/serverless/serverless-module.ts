@@ -87,6 +87,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
       });
       const before = st.history.list().at(-1)?.number ?? 0;
       st.pendingRollback = target;
+      st.seenAt = Date.now();
       // The spec takes the old code so that the store, kubectl and a daemon restart agree with what serves.
       const inline = isRecord(fn.spec?.source) && isRecord(fn.spec.source.inline) ? fn.spec.source.inline : {};
       const patch = { spec: { source: { inline: { ...inline, source: code.source, dependencies: code.dependencies || null } } } };

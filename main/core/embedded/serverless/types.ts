@@ -20,7 +20,10 @@ export interface RevisionRecord {
   readyAt?: string;
   outcome: RevisionOutcome;
   error?: RevisionError;
-  /** readyAt − the dev loop's save time (annotation kyma-local.io/saved-at), else − when the controller saw the change. */
+  /**
+   * readyAt − the dev loop's save time (annotation kyma-local.io/saved-at), else − when the controller saw the
+   * change; for a rollback, readyAt − when the rollback was asked for.
+   */
   latencyMs?: number;
   /** Set on a revision made by rollback: the revision whose code it re-deploys. */
   rollbackOf?: number;
