@@ -9,6 +9,7 @@ import { SAVED_AT_ANNOTATION, SOURCE_DIR_ANNOTATION, type FnState, type Serving 
 import { materializeRevision, type PathMap } from './materialize.js';
 import type { RevisionError, RevisionRecord } from './types.js';
 import { startWorker, WorkerStartError, type Worker } from './workers.js';
+import { toUserPaths } from './user-paths.js';
 
 
 function where(e: RevisionError): string {
@@ -52,6 +53,7 @@ export class Deployer {
   }
 
   private async launch(st: FnState, revision: number, revDir: string, cfg: EffectiveConfig, pathMap: PathMap, replica: number): Promise<Worker> {
+    const onWorkerLine = this.opts.onWorkerLine;
     const w = await startWorker({
       ctx: this.ctx,
       namespace: st.namespace,
@@ -66,7 +68,7 @@ export class Deployer {
       ...(this.opts.workerEntry ? { entry: this.opts.workerEntry } : {}),
       ...(this.opts.preloadPath ? { preload: this.opts.preloadPath } : {}),
       log: this.log,
-      ...(this.opts.onWorkerLine ? { onLine: this.opts.onWorkerLine } : {}),
+      ...(onWorkerLine ? { onLine: (line, stream, worker) => onWorkerLine(toUserPaths(line, revDir, st.sourceDir), stream, worker) } : {}),
       ...(this.opts.standby ? { standby: this.opts.standby } : {}),
     });
     this.all.add(w);
@@ -133,6 +135,7 @@ export class Deployer {
   async deploy(st: FnState, fn: KubeObject, cfg: EffectiveConfig, hash: string, note: string): Promise<void> {
     const rollbackOf = st.pendingRollback;
     st.pendingRollback = undefined;
+    st.sourceDir = fn.metadata.annotations?.[SOURCE_DIR_ANNOTATION];
     const generation = fn.metadata.generation ?? 0;
     // After a daemon restart, the last good revision with the same content is started again under its number.
     const last = st.history.list().reverse().find((r) => r.outcome === 'ready');
