@@ -3,3 +3,4 @@ export { ProfileError } from './profile-error.js';
 export { BUILTIN_PROFILES_DIR, listProfiles, loadProfile, type LoadProfileOptions, type ProfileSummary } from './load.js';
 export { parseProfile, PROFILE_API_VERSION, PROFILE_KIND } from './validate.js';
 export { DEFAULT_EVENTING, DEFAULT_LIMITS, DEFAULT_PORTS, DEFAULT_RETENTION } from './defaults.js';
+export { MODULE_OF_KIND, moduleNotRunningMessage, type ModuleAbsence } from './module-of-kind.js';
