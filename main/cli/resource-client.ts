@@ -31,12 +31,26 @@ export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 /** kubectl's record of what `kubectl apply` (and `kyma-local apply`) last applied, as JSON. */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** The manifest as kubectl records it in the annotation: itself, without the annotation, as one JSON line. */
+/** Go's encoding/json output (what kubectl writes): keys sorted at every level, <, >, & and U+2028/9 escaped. */
+function goJson(value: unknown): string {
+  const sorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (!isRecord(v)) return v;
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+  };
+  const escapes: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+  return JSON.stringify(sorted(value)).replace(/[<>&\u2028\u2029]/g, (c) => escapes[c]!);
+}
+
+/**
+ * The manifest as kubectl records it in the annotation, byte for byte, so that a following `kubectl apply` of
+ * the same file finds nothing to change: the object without the annotation (an empty annotations map stays),
+ * as Go's JSON, plus a newline.
+ */
 function withLastApplied(obj: KubeObject): KubeObject {
   const { [LAST_APPLIED_ANNOTATION]: _old, ...annotations } = obj.metadata.annotations ?? {};
   const own: KubeObject = { ...obj, metadata: { ...obj.metadata, annotations } };
-  if (Object.keys(annotations).length === 0) delete own.metadata.annotations;
-  const recorded = JSON.stringify(own) + '\n';
+  const recorded = goJson(own) + '\n';
   return { ...own, metadata: { ...own.metadata, annotations: { ...annotations, [LAST_APPLIED_ANNOTATION]: recorded } } };
 }
 

@@ -1,11 +1,12 @@
 export { Daemon, type DaemonOptions } from './daemon.js';
 export type { DaemonStatusReport } from './api-types.js';
+export { INVOKE_DURATION_HEADER, INVOKE_FORWARD_PREFIX } from './api-types.js';
 export { DaemonClient, DaemonNotRunningError, DaemonRequestError, connectDaemon, ensureDaemon, findDaemon, daemonEntry, type RequestOptions } from './client.js';
 export { resolveStateDir, statePaths, ensureStateDir, type StatePaths } from './state-dir.js';
 export { readDaemonInfo, isProcessAlive, type DaemonInfo } from './daemon-info.js';
 export { packageRoot, packageVersion } from './version.js';
 export type { AttemptRecord, DeliverySummary, EventRecord, EventSummary, EventWithAttempts, InspectorEntry } from '../embedded/index.js';
-export type { RevisionRecord, FunctionDetails } from '../embedded/index.js';
+export type { RevisionRecord, FunctionDetails, FunctionAccess } from '../embedded/index.js';
 export type { ProgressEvent, RuntimeStatus, ComponentStatus } from '../runtime.js';
 export type { DevEvent, DevFolderState } from './dev-sessions.js';
 export type { LogEntry, TraceSummary, TraceDetail } from '../telemetry/index.js';

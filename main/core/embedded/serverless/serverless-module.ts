@@ -49,6 +49,12 @@ function details(st: FnState): FunctionDetails {
   };
 }
 
+function withAccess(d: FunctionDetails, meshUrl: string | undefined): FunctionDetails {
+  if (!meshUrl) return d;
+  const hostHeader = `${d.name}.${d.namespace}.svc.cluster.local`;
+  return { ...d, access: { inCluster: `http://${hostHeader}`, hostUrl: meshUrl, hostHeader, curl: `curl -H 'Host: ${hostHeader}' ${meshUrl}/` } };
+}
+
 /** The embedded serverless module: Functions → revisions → worker processes, plus the local service mesh. */
 export function createServerlessModule(opts: ServerlessModuleOptions = {}): ServerlessModule {
   let state: ComponentState = 'Stopped';
@@ -110,10 +116,10 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
     },
     details(ns, name) {
       const st = controller?.states.get(`${ns}/${name}`);
-      return st ? details(st) : undefined;
+      return st ? withAccess(details(st), mesh?.url) : undefined;
     },
     list() {
-      return [...(controller?.states.values() ?? [])].map(details);
+      return [...(controller?.states.values() ?? [])].map((st) => withAccess(details(st), mesh?.url));
     },
     settled(ns, name) {
       return controller ? controller.settled(ns, name) : Promise.resolve();

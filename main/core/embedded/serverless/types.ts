@@ -51,6 +51,19 @@ export interface FunctionDetails {
   lastError?: RevisionError & { revision?: number };
   /** Folder holding the function's revisions and history. */
   stateDir: string;
+  /** How to reach it; absent while serverless is not running. */
+  access?: FunctionAccess;
+}
+
+/** The ways to call a function over plain HTTP. */
+export interface FunctionAccess {
+  /** What other functions call: http://NAME.NAMESPACE.svc.cluster.local */
+  inCluster: string;
+  /** From the host: the local mesh, which routes by the Host header below. */
+  hostUrl: string;
+  hostHeader: string;
+  /** A command that works from a terminal on this machine. */
+  curl: string;
 }
 
 export interface FunctionUrl {
