@@ -15,6 +15,7 @@ import { registerDev } from './commands/dev.js';
 import { registerFunctions } from './commands/functions.js';
 import { registerTelemetry } from './commands/telemetry.js';
 import { registerDashboard } from './commands/dashboard.js';
+import { registerMap } from './commands/map.js';
 
 function buildProgram(): Command {
   const program = new Command('kyma-local')
@@ -36,6 +37,7 @@ function buildProgram(): Command {
   registerFunctions(program);
   registerTelemetry(program);
   registerDashboard(program);
+  registerMap(program);
   return program;
 }
 

@@ -27,6 +27,8 @@ import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sourc
 import { registerEventRoutes } from './events-api.js';
 import { registerFunctionRoutes } from './functions-api.js';
 import { registerDevRoutes } from './dev-api.js';
+import { registerAppMapRoutes } from './app-map-api.js';
+import { registerExampleRoutes } from './examples-api.js';
 import { DevSessions } from './dev-sessions.js';
 
 export interface DaemonOptions {
@@ -85,9 +87,11 @@ export class Daemon {
     registerEventRoutes(this.router, this.modules);
     registerFunctionRoutes(this.router, this.modules);
     registerTelemetryRoutes(this.router, this.telemetry);
+    registerAppMapRoutes(this.router, { store: () => this.store, handles: this.modules, telemetry: this.telemetry });
     this.uiPublic = registerUiRoutes(this.router, { token: this.token });
     this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
+    registerExampleRoutes(this.router, this.dev);
     this.server = createServer((req, res) => void this.handle(req, res));
     // Watches and NDJSON streams are long-lived; the default 5 min request timeout would cut them.
     this.server.requestTimeout = 0;

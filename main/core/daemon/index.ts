@@ -1,5 +1,5 @@
 export { Daemon, type DaemonOptions } from './daemon.js';
-export type { DaemonStatusReport } from './api-types.js';
+export type { DaemonStatusReport, AppMap, AppMapNode, AppMapEdge, AppMapFigures, AppMapHealth, AppMapLinks } from './api-types.js';
 export { INVOKE_DURATION_HEADER, INVOKE_FORWARD_PREFIX } from './api-types.js';
 export { DaemonClient, DaemonNotRunningError, DaemonRequestError, connectDaemon, ensureDaemon, findDaemon, daemonEntry, type RequestOptions } from './client.js';
 export { resolveStateDir, statePaths, ensureStateDir, type StatePaths } from './state-dir.js';
