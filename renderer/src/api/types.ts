@@ -59,3 +59,5 @@ declare global {
     kymaLocal?: DesktopBridge;
   }
 }
+
+export type { AppMap, AppMapNode, AppMapEdge, AppMapFigures, AppMapHealth, AppMapLinks } from '../../../main/core/daemon/api-types.js';

@@ -198,11 +198,11 @@ function EventDetail({ ev, onReplayed }: { ev: EventWithAttempts; onReplayed: (i
   );
 }
 
-export function EventsPage({ selected }: { selected: string | undefined }) {
+export function EventsPage({ selected, initialType = '', initialSource = '' }: { selected: string | undefined; initialType?: string; initialSource?: string }) {
   const book = useRef(new EventBook());
   const [version, setVersion] = useState(0);
   const initial = usePoll(loadInitial, 0, []);
-  const [filter, setFilter] = useState({ type: '', source: '', state: null as string | null });
+  const [filter, setFilter] = useState({ type: initialType, source: initialSource, state: null as string | null });
   useEffect(() => {
     if (initial.data) {
       book.current.load(initial.data);

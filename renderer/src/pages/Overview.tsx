@@ -5,6 +5,7 @@ import { usePoll } from '../api/hooks.js';
 import type { DevFolderState, FunctionDetails, KubeList, ProfileSummary, StatusReport, UpDownLine } from '../api/types.js';
 import { ApiProblem, EmptyState, PageTitle, StateBadge, ago } from '../components/common.js';
 import { linkProps } from '../router.js';
+import { StartFromExample } from '../components/StartFromExample.js';
 
 interface Progress {
   component: string;
@@ -199,6 +200,8 @@ export function OverviewPage() {
           </Card>
         ))}
       </SimpleGrid>
+
+      {cluster.phase !== 'Stopped' && <StartFromExample />}
 
       <Card withBorder>
         <Title order={4} mb="xs">
