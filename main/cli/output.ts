@@ -1,4 +1,8 @@
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
+
+// yaml is loaded on first use: most commands print tables, and the CLI should start fast.
+const load = createRequire(import.meta.url);
+let yaml: typeof import('yaml') | undefined;
 
 /** Renders rows as a left-aligned table with a header, like kubectl. */
 export function table(headers: string[], rows: Array<Array<string | number | undefined>>): string {
@@ -8,7 +12,8 @@ export function table(headers: string[], rows: Array<Array<string | number | und
 }
 
 export function toYaml(obj: unknown): string {
-  return stringify(obj, { lineWidth: 0 });
+  yaml ??= load('yaml') as typeof import('yaml');
+  return yaml.stringify(obj, { lineWidth: 0 });
 }
 
 /** Kubernetes-style age: 5s, 3m, 2h, 4d. */

@@ -1,5 +1,6 @@
 import { findTypeByKind, isRecord, type KubeList, type KubeObject, type ResourceType } from '../core/model/index.js';
-import { DaemonRequestError, type DaemonClient } from '../core/daemon/index.js';
+import { DaemonRequestError, type DaemonClient } from '../core/daemon-client/index.js';
+import type { ApplyOutcome } from '../core/api/index.js';
 import { CliError } from './cli-error.js';
 import { threeWayMergePatch } from './three-way-patch.js';
 
@@ -26,7 +27,7 @@ function pathForManifest(type: ResourceType, obj: KubeObject): string {
   return `${base}${ns}/${type.plural}`;
 }
 
-export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
+export type { ApplyOutcome };
 
 /** kubectl's record of what `kubectl apply` (and `kyma-local apply`) last applied, as JSON. */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -1,58 +1,37 @@
 import type { KubeObject } from './model/index.js';
 import type { ModuleName, Profile, RuntimeKind } from './profiles/index.js';
+import type {
+  ApplyOutcome,
+  ComponentState,
+  ComponentStatus,
+  DebugOptions,
+  DebugSession,
+  EventQuery,
+  EventSummary,
+  EventWithAttempts,
+  FunctionDetails,
+  InspectorEntry,
+  LegacyEventBody,
+  ProgressEvent,
+  PublishInput,
+  PublishResult,
+  ReplayOptions,
+  ReplayResult,
+  ResourceChange,
+  RevisionRecord,
+  RuntimePhase,
+  RuntimeStatus,
+} from './api/index.js';
 
 /**
  * The interface both runtimes (embedded, kind) implement. The daemon holds exactly one Runtime and
  * talks to nothing else for cluster lifecycle.
  */
-export type ComponentState =
-  | 'Pending'
-  | 'Starting'
-  | 'Ready'
-  | 'Failed'
-  | 'CrashLoop'
-  | 'Stopping'
-  | 'Stopped'
-  | 'NotImplemented'
-  | 'Disabled';
-
-export interface ComponentStatus {
-  /** A module name (serverless, eventing, …) or a platform process (nats). */
-  name: string;
-  kind: 'module' | 'process';
-  state: ComponentState;
-  message?: string;
-  pid?: number;
-  ports?: Record<string, number>;
-  urls?: Record<string, string>;
-  restarts?: number;
-}
-
-export type RuntimePhase = 'Stopped' | 'Starting' | 'Ready' | 'Degraded' | 'Failed' | 'Stopping';
-
-export interface RuntimeStatus {
-  runtime: RuntimeKind;
-  profile?: string;
-  profileSource?: string;
-  phase: RuntimePhase;
-  startedAt?: string;
-  components: ComponentStatus[];
-  /** Host facts worth showing (e.g. host Node version used for nodejs22 functions). */
-  notes?: string[];
-}
-
-export interface ProgressEvent {
-  component: string;
-  state: ComponentState;
-  message?: string;
-}
+export type { ComponentState, ComponentStatus, ProgressEvent, RuntimePhase, RuntimeStatus };
 
 export type ProgressListener = (ev: ProgressEvent) => void;
 
-export interface ResourceChange {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  object: KubeObject;
-}
+export type { ApplyOutcome, ResourceChange };
 
 export interface Runtime {
   readonly kind: RuntimeKind;
@@ -61,9 +40,78 @@ export interface Runtime {
   /** Stops every module and process; resolves when all children have exited. */
   down(onProgress?: ProgressListener): Promise<void>;
   status(): RuntimeStatus;
+  /** Cleans up what a previous daemon left behind (e.g. orphaned processes); called once when the daemon starts. */
+  prepare?(): Promise<void>;
   apply(obj: KubeObject): Promise<KubeObject>;
   delete(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): Promise<void>;
   watch(listener: (change: ResourceChange) => void): () => void;
+  /**
+   * What this runtime offers beyond the lifecycle. A capability a runtime lacks is absent, and the daemon's
+   * routes answer 501 naming the runtime; one it has but whose module is not running throws a 503 ApiError
+   * from `get()`. New capabilities (gateway, catalog, applications, …) are added here, optional, the same way.
+   */
+  readonly capabilities: RuntimeCapabilities;
+}
+
+export interface RuntimeCapabilities {
+  functions?: Capability<FunctionsCapability>;
+  events?: Capability<EventsCapability>;
+  dev?: DevLoopCapability;
+}
+
+export type CapabilityName = keyof RuntimeCapabilities;
+
+/** A capability whose API exists only while its module runs: `get()` returns it or throws a 503 ApiError saying why not. */
+export interface Capability<T> {
+  get(): T;
+}
+
+/** Where to reach a function the way in-cluster callers do. */
+export interface FunctionUrl {
+  /** e.g. http://127.0.0.1:41234 (the embedded mesh proxy) */
+  url: string;
+  /** The Host header to send, e.g. hello.default.svc.cluster.local */
+  host: string;
+}
+
+/** Functions: details, revisions, rollback, and where to invoke them (serverless). */
+export interface FunctionsCapability {
+  list(): FunctionDetails[];
+  details(namespace: string, name: string): FunctionDetails | undefined;
+  /** Oldest first, at most the last 50. */
+  revisions(namespace: string, name: string): RevisionRecord[];
+  /**
+   * Re-deploys the code (source + dependencies) of an earlier good revision as a new revision (recording
+   * `rollbackOf`); default: the newest good revision before the one serving. Resolves with the new revision.
+   */
+  rollback(namespace: string, name: string, toRevision?: number): Promise<RevisionRecord>;
+  functionUrl(namespace: string, name: string): FunctionUrl;
+  /**
+   * Serves the function from one replica started with the Node inspector on 127.0.0.1:`port` (later saves keep
+   * it); `undefined` returns to normal. Resolves once the new revision serves. Absent where a runtime cannot.
+   */
+  debug?(namespace: string, name: string, opts: DebugOptions | undefined): Promise<DebugSession | undefined>;
+  debugSession?(namespace: string, name: string): DebugSession | undefined;
+}
+
+/**
+ * Events: the inspector and publishing (eventing). Errors carry an HTTP-like status as ApiErrors (400 invalid
+ * event, 404 unknown event/subscription, 502/504/507 backend) and a message saying what to fix.
+ */
+export interface EventsCapability {
+  queryEvents(q?: EventQuery): EventSummary[];
+  getEvent(id: string): EventWithAttempts | undefined;
+  /** Live stream of new events and attempts. Returns the unsubscribe function. */
+  subscribe(listener: (entry: InspectorEntry) => void): () => void;
+  publish(ce: PublishInput): Promise<PublishResult>;
+  /** Publishes like POST /<app>/v1/events; returns the event id. */
+  publishLegacy(app: string, body: LegacyEventBody): Promise<PublishResult>;
+  replay(id: string, opts?: ReplayOptions): Promise<ReplayResult>;
+}
+
+/** The dev loop: how function folders' resources reach the cluster (create or update, like `kubectl apply`). */
+export interface DevLoopCapability {
+  apply(obj: KubeObject): Promise<{ outcome: ApplyOutcome; object: KubeObject }>;
 }
 
 export type { ModuleName };

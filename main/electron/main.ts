@@ -1,7 +1,8 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, shell, Tray, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDaemon, resolveStateDir, type DaemonClient, type DaemonStatusReport } from '../core/daemon/index.js';
+import { ensureDaemon, resolveStateDir, type DaemonClient } from '../core/daemon-client/index.js';
+import { apiPath, type DaemonStatusReport } from '../core/api/index.js';
 import { IPC } from './bridge-types.js';
 import { externalUrlAllowed, fromDashboard, revealablePath } from './desktop-actions.js';
 
@@ -26,7 +27,7 @@ async function connect(): Promise<DaemonClient> {
 }
 
 async function dashboardUrl(c: DaemonClient): Promise<string> {
-  const { path } = await c.request<{ path: string }>('POST', '/kl/v1/ui/login-code');
+  const { path } = await c.request<{ path: string }>('POST', apiPath('uiLoginCode'));
   return c.url + path;
 }
 
@@ -104,7 +105,7 @@ function registerIpc(): void {
 
 async function clusterUp(): Promise<boolean> {
   if (!client) return false;
-  const s = await client.request<DaemonStatusReport>('GET', '/kl/v1/status');
+  const s = await client.request<DaemonStatusReport>('GET', apiPath('status'));
   return s.cluster.phase !== 'Stopped';
 }
 
@@ -113,7 +114,7 @@ async function upDown(kind: 'up' | 'down'): Promise<void> {
   if (!client) return;
   let error: string | undefined;
   try {
-    await client.stream('POST', `/kl/v1/${kind}`, {}, (line) => {
+    await client.stream('POST', apiPath(kind), {}, (line) => {
       const l = line as { type?: string; ok?: boolean; error?: string };
       if (l.type === 'result' && !l.ok) error = l.error ?? 'unknown error';
     });

@@ -54,7 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
     await home.cli(['down']);
     url = (JSON.parse(readFileSync(join(home.dir, 'daemon.json'), 'utf8')) as { url: string }).url;
     const ui = await fetch(`${url}/ui/`);
-    if (ui.status !== 200) throw new Error(`the daemon does not serve the dashboard (GET /ui/ → ${ui.status}): registerUiRoutes from main/core/daemon/static-ui.ts must be wired into the daemon`);
+    if (ui.status !== 200) throw new Error(`the daemon does not serve the dashboard (GET /ui/ → ${ui.status}): registerUiRoutes from main/core/daemon/http/static-ui.ts must be wired into the daemon`);
     fnDir = await mkdtemp(join(tmpdir(), 'kl-e2e-fn-'));
     await writeFile(join(fnDir, 'config.yaml'), CONFIG);
     await writeFile(join(fnDir, 'handler.js'), HANDLER('Hello'));

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppMap } from '../../main/core/daemon/index.js';
+import type { AppMap } from '../../main/core/api/index.js';
 import { createTestHome, waitFor, type TestHome } from '../helpers/cli.js';
 
 const FUNCTIONS = ['orders', 'payments', 'inventory', 'shipping'];

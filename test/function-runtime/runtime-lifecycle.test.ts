@@ -85,6 +85,23 @@ describe('process lifecycle', () => {
     expect(await worker.exited).toEqual({ code: 0, signal: null });
   });
 
+  // Windows has no SIGTERM (Node's kill() terminates at once there): the supervisor asks over IPC instead.
+  it('on an IPC shutdown message drains the same way (the stop used on Windows)', async () => {
+    const handler = `module.exports = { main: async () => {
+      console.log('request started');
+      await new Promise((r) => setTimeout(r, 300));
+      return 'finished';
+    } };`;
+    worker = await startWorker({ 'handler.js': handler });
+    const inFlight = fetch(worker.url);
+    await worker.waitForLine(/request started/);
+    worker.proc.send({ type: 'shutdown' });
+    await worker.waitForLine(/Shutting down/);
+    const res = await inFlight;
+    expect(await res.text()).toBe('finished');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+  });
+
   it('answers 408 when the function runs longer than FUNC_TIMEOUT', async () => {
     worker = await startWorker(
       { 'handler.js': 'module.exports = { main: (event, context) => new Promise(() => {}) };' },

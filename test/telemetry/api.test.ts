@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Router } from '../../main/core/daemon/router.js';
-import { registerTelemetryRoutes } from '../../main/core/daemon/telemetry-api.js';
+import { Router } from '../../main/core/daemon/http/router.js';
+import { registerTelemetryRoutes } from '../../main/core/daemon/routes/telemetry.js';
 import { createTelemetry, type Telemetry } from '../../main/core/telemetry/index.js';
 import { renderWaterfall } from '../../main/cli/commands/telemetry.js';
 

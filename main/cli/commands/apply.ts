@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { DaemonRequestError, type DaemonClient, type DaemonStatusReport } from '../../core/daemon/index.js';
+import { DaemonRequestError, type DaemonClient } from '../../core/daemon-client/index.js';
+import { apiPath, type DaemonStatusReport } from '../../core/api/index.js';
 import type { KubeObject } from '../../core/model/index.js';
 import { MODULE_OF_KIND, moduleNotRunningMessage } from '../../core/profiles/index.js';
 import { CliError } from '../cli-error.js';
@@ -22,7 +23,7 @@ export function explainApiError(err: unknown, m: Manifest): Error {
 export async function warnAboutAbsentModules(c: DaemonClient, applied: KubeObject[]): Promise<void> {
   const kinds = applied.filter((o) => MODULE_OF_KIND[o.kind]);
   if (kinds.length === 0) return;
-  const { cluster } = await c.request<DaemonStatusReport>('GET', '/kl/v1/status');
+  const { cluster } = await c.request<DaemonStatusReport>('GET', apiPath('status'));
   if (cluster.phase === 'Stopped') return;
   for (const o of kinds) {
     const module = MODULE_OF_KIND[o.kind]!;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { findDaemon, isProcessAlive } from '../../core/daemon/index.js';
+import { findDaemon, isProcessAlive } from '../../core/daemon-client/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
+import { apiPath } from '../../core/api/index.js';
 
 export function registerDaemon(program: Command): void {
   const daemon = program.command('daemon').description('manage the background daemon');
@@ -15,7 +16,7 @@ export function registerDaemon(program: Command): void {
         return;
       }
       const pid = client.info.pid;
-      await client.request('POST', '/kl/v1/shutdown');
+      await client.request('POST', apiPath('shutdown'));
       const deadline = Date.now() + 30_000;
       while (isProcessAlive(pid)) {
         if (Date.now() > deadline) throw new CliError(`the daemon (pid ${pid}) did not exit within 30s — see its log`);

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { ensureDaemon } from '../../core/daemon/index.js';
+import { ensureDaemon } from '../../core/daemon-client/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
+import { apiPath } from '../../core/api/index.js';
 
 interface LoginCode {
   code: string;
@@ -12,7 +13,8 @@ interface LoginCode {
 
 function opener(url: string): { cmd: string; args: string[] } | undefined {
   if (process.platform === 'darwin') return { cmd: 'open', args: [url] };
-  if (process.platform === 'win32') return { cmd: 'cmd', args: ['/c', 'start', '""', url] };
+  // cmd would split an unquoted URL at '&'; the arguments go verbatim, so the URL is quoted here.
+  if (process.platform === 'win32') return { cmd: 'cmd', args: ['/c', 'start', '""', `"${url.replace(/"/g, '%22')}"`] };
   // Without a display there is no browser to hand the URL to (ssh sessions, containers).
   if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return undefined;
   return { cmd: 'xdg-open', args: [url] };
@@ -39,7 +41,7 @@ export function registerDashboard(program: Command): void {
       const { client } = await ensureDaemon(stateDir());
       let login: LoginCode;
       try {
-        login = await client.request<LoginCode>('POST', '/kl/v1/ui/login-code');
+        login = await client.request<LoginCode>('POST', apiPath('uiLoginCode'));
       } catch (err) {
         throw new CliError(`The daemon did not hand out a dashboard sign-in code (${(err as Error).message}) — is it an older version? Restart it with \`kyma-local daemon stop && kyma-local up\``);
       }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DaemonRequestError } from '../../core/daemon/index.js';
+import { DaemonRequestError } from '../../core/daemon-client/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 import { describeObject, readManifests } from '../manifests.js';

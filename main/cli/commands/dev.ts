@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { DaemonClient, DevEvent, DevFolderState, FunctionDetails, RevisionRecord } from '../../core/daemon/index.js';
+import type { DaemonClient } from '../../core/daemon-client/index.js';
+import { apiPath, type DevEvent, type DevFolderState, type FunctionDetails, type RevisionRecord } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 import { formatWorkspaceError } from './workspace-cmds.js';
@@ -30,7 +31,7 @@ type Details = FunctionDetails & { revisions: RevisionRecord[] };
 
 async function details(c: DaemonClient, ns: string, name: string): Promise<Details | undefined> {
   try {
-    return await c.request<Details | undefined>('GET', `/kl/v1/functions/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`, { allow404: true });
+    return await c.request<Details | undefined>('GET', apiPath('function', { namespace: ns, name }), { allow404: true });
   } catch {
     return undefined;
   }
@@ -76,7 +77,7 @@ function followRevisions(c: DaemonClient): (fn: { namespace: string; name: strin
 }
 
 async function addFolders(c: DaemonClient, dirs: string[]): Promise<DevFolderState[]> {
-  const { items } = await c.request<{ items: DevFolderState[] }>('POST', '/kl/v1/dev', { body: { dirs } });
+  const { items } = await c.request<{ items: DevFolderState[] }>('POST', apiPath('dev'), { body: { dirs } });
   return items;
 }
 
@@ -91,12 +92,12 @@ export function registerDev(program: Command): void {
       const dirs = dirArgs.map((d) => resolve(d));
       const c = await client();
       if (opts.stop) {
-        await c.request('POST', '/kl/v1/dev/remove', { body: { dirs } });
+        await c.request('POST', apiPath('devRemove'), { body: { dirs } });
         process.stderr.write(`Stopped watching ${dirs.join(', ')}.\n`);
         return;
       }
       // Folders the daemon already watches (an earlier `dev --detach`, the dashboard) stay watched after Ctrl-C.
-      const watched = new Set((await c.request<{ items: DevFolderState[] }>('GET', '/kl/v1/dev')).items.map((f) => f.root));
+      const watched = new Set((await c.request<{ items: DevFolderState[] }>('GET', apiPath('dev'))).items.map((f) => f.root));
       const attached = opts.detach ? [] : dirs.filter((d) => [...watched].some((r) => d === r || d.startsWith(r + '/')));
       const owned = dirs.filter((d) => !attached.includes(d));
       let items: DevFolderState[];
@@ -122,7 +123,7 @@ export function registerDev(program: Command): void {
           process.exit(0);
         };
         if (owned.length === 0) return done();
-        void c.request('POST', '/kl/v1/dev/remove', { body: { dirs: owned } }).finally(done);
+        void c.request('POST', apiPath('devRemove'), { body: { dirs: owned } }).finally(done);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
@@ -131,7 +132,7 @@ export function registerDev(program: Command): void {
       try {
         await c.stream(
           'GET',
-          '/kl/v1/dev/stream',
+          apiPath('devStream'),
           undefined,
           (item) => {
             const ev = item as DevEvent;

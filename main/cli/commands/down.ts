@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { findDaemon } from '../../core/daemon/index.js';
-import type { ProgressEvent } from '../../core/daemon/index.js';
+import { findDaemon } from '../../core/daemon-client/index.js';
+import { apiPath, type ProgressEvent } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { progressPrinter } from './up.js';
@@ -17,7 +17,7 @@ export function registerDown(program: Command): void {
       }
       const onProgress = progressPrinter();
       let error: string | undefined;
-      await client.stream('POST', '/kl/v1/down', {}, (item) => {
+      await client.stream('POST', apiPath('down'), {}, (item) => {
         const it = item as { type: string; ok?: boolean; error?: string } & ProgressEvent;
         if (it.type === 'progress') onProgress(it);
         else if (it.type === 'result' && !it.ok) error = it.error;

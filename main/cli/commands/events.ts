@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { AttemptRecord, DeliverySummary, EventSummary, EventWithAttempts, InspectorEntry } from '../../core/daemon/index.js';
-import type { DaemonClient } from '../../core/daemon/index.js';
+import { apiPath, type AttemptRecord, type DeliverySummary, type EventSummary, type EventWithAttempts, type InspectorEntry } from '../../core/api/index.js';
+import type { DaemonClient } from '../../core/daemon-client/index.js';
 import { client } from '../context.js';
 import { parseDataArg } from '../json-arg.js';
 import { table, toYaml } from '../output.js';
@@ -49,7 +49,7 @@ async function nothingShown(c: DaemonClient, q: URLSearchParams, failedOnly: boo
   const all = new URLSearchParams(q);
   all.delete('outcome');
   all.set('limit', '1000000');
-  const { items } = await c.request<{ items: EventSummary[] }>('GET', `/kl/v1/events?${all}`);
+  const { items } = await c.request<{ items: EventSummary[] }>('GET', apiPath('events', {}, all));
   const filtered = q.has('type') || q.has('source') || q.has('subscription');
   if (items.length === 0) return filtered ? 'No events match these filters.' : `No events yet — ${publish}`;
   if (!failedOnly) return 'No events match these filters.';
@@ -75,10 +75,10 @@ export function registerEvents(program: Command): void {
       if (opts.subscription) q.set('subscription', opts.subscription);
       if (opts.failed) q.set('outcome', 'failed');
       q.set('limit', opts.limit);
-      const { items } = await c.request<{ items: EventSummary[] }>('GET', `/kl/v1/events?${q}`);
+      const { items } = await c.request<{ items: EventSummary[] }>('GET', apiPath('events', {}, q));
       let shown = items;
       if (opts.failed) {
-        const dead = await c.request<{ items: EventSummary[] }>('GET', `/kl/v1/events?${new URLSearchParams({ ...Object.fromEntries(q), outcome: 'dead-lettered' })}`);
+        const dead = await c.request<{ items: EventSummary[] }>('GET', apiPath('events', {}, { ...Object.fromEntries(q), outcome: 'dead-lettered' }));
         shown = [...items, ...dead.items.filter((d) => !items.some((i) => i.id === d.id))];
       }
       if (opts.output === 'json') {
@@ -89,7 +89,7 @@ export function registerEvents(program: Command): void {
         process.stdout.write(table(['TIME', 'ID', 'TYPE', 'SOURCE', 'SUBSCRIPTIONS', 'DELIVERY'], [...shown].reverse().map(eventRow)) + '\n');
       }
       if (!opts.follow) return;
-      await c.stream('GET', '/kl/v1/events/stream', undefined, (item) => {
+      await c.stream('GET', apiPath('eventsStream'), undefined, (item) => {
         const entry = item as InspectorEntry;
         if (entry.kind === 'event') {
           if (opts.type && entry.type !== opts.type) return;
@@ -110,7 +110,7 @@ export function registerEvents(program: Command): void {
     .action(async (id: string, opts: { output?: string }) => {
       if (opts.output && opts.output !== 'json' && opts.output !== 'yaml') throw new CliError(`unknown output format "${opts.output}" — use -o json or -o yaml`);
       const c = await client();
-      const ev = await c.request<EventWithAttempts>('GET', `/kl/v1/events/${encodeURIComponent(id)}`);
+      const ev = await c.request<EventWithAttempts>('GET', apiPath('event', { id }));
       if (opts.output === 'json') process.stdout.write(JSON.stringify(ev, null, 2) + '\n');
       else if (opts.output === 'yaml') process.stdout.write(toYaml(ev));
       else process.stdout.write(eventText(ev));
@@ -128,14 +128,14 @@ export function registerEvents(program: Command): void {
       const c = await client();
       const data = parseDataArg(opts.data);
       if (opts.legacy) {
-        const r = await c.request<{ id: string }>('POST', '/kl/v1/events/publish-legacy', {
+        const r = await c.request<{ id: string }>('POST', apiPath('eventsPublishLegacy'), {
           body: { app: opts.legacy, event: { 'event-type': opts.type, 'event-type-version': opts.eventTypeVersion, 'event-time': new Date().toISOString(), data } },
         });
         process.stdout.write(`published legacy event ${r.id}\n`);
         return;
       }
       if (!opts.source) throw new Error('--source is required (the CloudEvent source, e.g. your application name)');
-      const r = await c.request<{ id: string; subject: string }>('POST', '/kl/v1/events/publish', { body: { type: opts.type, source: opts.source, ...(data !== undefined ? { data } : {}) } });
+      const r = await c.request<{ id: string; subject: string }>('POST', apiPath('eventsPublish'), { body: { type: opts.type, source: opts.source, ...(data !== undefined ? { data } : {}) } });
       process.stdout.write(`published ${r.id} (subject ${r.subject})\n`);
     });
 
@@ -150,7 +150,7 @@ export function registerEvents(program: Command): void {
       const body: Record<string, unknown> = {};
       if (opts.data !== undefined) body.data = parseDataArg(opts.data);
       if (opts.subscription) body.subscription = opts.subscription;
-      const r = await c.request<{ id: string; attempt?: AttemptRecord }>('POST', `/kl/v1/events/${encodeURIComponent(id)}/replay`, { body });
+      const r = await c.request<{ id: string; attempt?: AttemptRecord }>('POST', apiPath('eventReplay', { id }), { body });
       process.stdout.write(`replayed as ${r.id}\n`);
       if (r.attempt) process.stdout.write(attemptLine(r.attempt) + '\n');
     });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { INVOKE_DURATION_HEADER, INVOKE_FORWARD_PREFIX, type FunctionDetails, type RevisionRecord } from '../../core/daemon/index.js';
+import { apiPath, INVOKE_DURATION_HEADER, INVOKE_FORWARD_PREFIX, type FunctionDetails, type RevisionRecord } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 import { parseDataArg } from '../json-arg.js';
@@ -25,7 +25,7 @@ export function registerFunctions(program: Command): void {
     .action(async (fn: string, opts: { namespace: string; output?: string }) => {
       const [ns, name] = nsName(fn, opts.namespace);
       const c = await client();
-      const d = await c.request<FunctionDetails & { revisions: RevisionRecord[] }>('GET', `/kl/v1/functions/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`);
+      const d = await c.request<FunctionDetails & { revisions: RevisionRecord[] }>('GET', apiPath('function', { namespace: ns, name }));
       if (opts.output === 'json') {
         process.stdout.write(JSON.stringify(d.revisions, null, 2) + '\n');
         return;
@@ -51,7 +51,7 @@ export function registerFunctions(program: Command): void {
       const to = opts.to !== undefined ? Number(opts.to) : undefined;
       if (to !== undefined && !Number.isInteger(to)) throw new CliError(`--to ${opts.to}: expected a revision number (see kyma-local revisions ${fn})`);
       const c = await client();
-      const r = await c.request<RevisionRecord>('POST', `/kl/v1/functions/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/rollback`, { body: to !== undefined ? { to } : {} });
+      const r = await c.request<RevisionRecord>('POST', apiPath('functionRollback', { namespace: ns, name }), { body: to !== undefined ? { to } : {} });
       process.stdout.write(`${ns}/${name}: revision ${r.number} (${r.outcome}) re-deploys revision ${r.rollbackOf ?? '?'}\n`);
     });
 
@@ -91,7 +91,7 @@ export function registerFunctions(program: Command): void {
       // Every header goes to the function as given: under the forward prefix the daemon's own checks leave it alone.
       const forwarded = Object.fromEntries(Object.entries(headers).map(([k, v]) => [`${INVOKE_FORWARD_PREFIX}${k.toLowerCase()}`, v]));
       const started = performance.now();
-      const res = await c.raw(method, `/kl/v1/functions/${encodeURIComponent(ns)}/${encodeURIComponent(name)}/invoke${path}`, forwarded, body);
+      const res = await c.raw(method, apiPath('functionInvoke', { namespace: ns, name }, undefined, path), forwarded, body);
       if (opts.include) {
         process.stdout.write(`HTTP ${res.status} ${res.statusText}\n`);
         for (const [k, v] of res.headers) process.stdout.write(`${k}: ${v}\n`);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { connectDaemon, statePaths } from '../../core/daemon/index.js';
+import { connectDaemon, statePaths } from '../../core/daemon-client/index.js';
 import { readFileSync } from 'node:fs';
 import { stateDir } from '../context.js';
 import { CliError } from '../cli-error.js';

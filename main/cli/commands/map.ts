@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AppMap, AppMapEdge, AppMapFigures, AppMapNode } from '../../core/daemon/index.js';
+import { apiPath, type AppMap, type AppMapEdge, type AppMapFigures, type AppMapNode } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 
@@ -77,7 +77,7 @@ export function registerMap(program: Command): void {
       const windowMs = parseDuration(opts.window);
       if (windowMs === undefined) throw new CliError(`--window ${opts.window}: expected a duration such as 30s, 5m or 1h`);
       const c = await client();
-      const map = await c.request<AppMap>('GET', `/kl/v1/map?windowMs=${windowMs}`);
+      const map = await c.request<AppMap>('GET', apiPath('map', {}, { windowMs }));
       if (opts.output === 'json') {
         process.stdout.write(JSON.stringify(map, null, 2) + '\n');
         return;

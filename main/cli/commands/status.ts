@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { findDaemon, type DaemonClient, type DaemonStatusReport, type FunctionDetails } from '../../core/daemon/index.js';
-import type { RuntimeStatus } from '../../core/daemon/index.js';
+import { findDaemon, type DaemonClient } from '../../core/daemon-client/index.js';
+import { apiPath, type DaemonStatusReport, type FunctionDetails, type RuntimeStatus } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { table } from '../output.js';
@@ -31,7 +31,7 @@ export function renderFunctions(items: FunctionDetails[]): string {
 /** The functions the serverless module runs; none while it is not running. */
 export async function listFunctions(c: DaemonClient): Promise<FunctionDetails[]> {
   try {
-    return (await c.request<{ items: FunctionDetails[] }>('GET', '/kl/v1/functions')).items;
+    return (await c.request<{ items: FunctionDetails[] }>('GET', apiPath('functions'))).items;
   } catch {
     return [];
   }
@@ -52,7 +52,7 @@ export function registerStatus(program: Command): void {
         }
         throw new CliError('daemon not running — run `kyma-local up`', 3);
       }
-      const report = await client.request<DaemonStatusReport>('GET', '/kl/v1/status');
+      const report = await client.request<DaemonStatusReport>('GET', apiPath('status'));
       if (opts.output === 'json') {
         process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         return;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { client } from '../context.js';
 import { CliError } from '../cli-error.js';
 import { table } from '../output.js';
-import type { LogEntry, TraceSummary } from '../../core/daemon/index.js';
+import { apiPath, type LogEntry, type TraceSummary } from '../../core/api/index.js';
 
 // The waterfall needs only this much of the daemon's TraceDetail (tests build traces of this shape).
 export interface WaterfallSpan {
@@ -97,7 +97,7 @@ async function logsCommand(fn: string | undefined, opts: LogsOpts): Promise<void
   if (opts.since) q.set('since', opts.since);
   if (opts.grep) q.set('q', opts.grep);
   if (opts.level) q.set('level', opts.level);
-  const { items } = await c.request<{ items: LogEntry[] }>('GET', `/kl/v1/logs?${q}`);
+  const { items } = await c.request<{ items: LogEntry[] }>('GET', apiPath('logs', {}, q));
   const print = (l: LogEntry): void => void process.stdout.write((opts.output === 'json' ? JSON.stringify(l) : logLine(l)) + '\n');
   items.forEach(print);
   if (!opts.follow) {
@@ -106,7 +106,7 @@ async function logsCommand(fn: string | undefined, opts: LogsOpts): Promise<void
   }
   const minLevel = opts.level ? LEVELS.indexOf(opts.level) : 0;
   const grep = opts.grep?.toLowerCase();
-  await c.stream('GET', '/kl/v1/telemetry/stream?kinds=logs', undefined, (item) => {
+  await c.stream('GET', apiPath('telemetryStream', {}, { kinds: 'logs' }), undefined, (item) => {
     const l = item as LogEntry;
     if (fn && (l.source.function ?? l.source.service) !== fn) return;
     if (opts.namespace && l.source.namespace !== opts.namespace) return;
@@ -150,7 +150,7 @@ export function registerTelemetry(program: Command): void {
       if (opts.status) q.set('status', opts.status);
       if (opts.since) q.set('since', opts.since);
       for (const a of opts.attr ?? []) q.append('attr', a);
-      const { items } = await c.request<{ items: TraceSummary[] }>('GET', `/kl/v1/traces?${q}`);
+      const { items } = await c.request<{ items: TraceSummary[] }>('GET', apiPath('traces', {}, q));
       if (opts.output === 'json') {
         process.stdout.write(JSON.stringify(items, null, 2) + '\n');
         return;
@@ -174,7 +174,7 @@ export function registerTelemetry(program: Command): void {
     .option('-o, --output <format>', 'json')
     .action(async (id: string, opts: { output?: string }) => {
       const c = await client();
-      const trace = await c.request<WaterfallTrace>('GET', `/kl/v1/traces/${encodeURIComponent(id)}`);
+      const trace = await c.request<WaterfallTrace>('GET', apiPath('trace', { traceId: id }));
       if (opts.output === 'json') process.stdout.write(JSON.stringify(trace, null, 2) + '\n');
       else process.stdout.write(renderWaterfall(trace, process.stdout.columns ?? 100) + '\n');
     });
@@ -187,7 +187,7 @@ export function registerTelemetry(program: Command): void {
     .action(async (opts: { output: string }) => {
       const c = await client();
       const lines: string[] = [];
-      await c.stream('GET', '/kl/v1/telemetry/export', undefined, (item) => lines.push(JSON.stringify(item)));
+      await c.stream('GET', apiPath('telemetryExport'), undefined, (item) => lines.push(JSON.stringify(item)));
       writeFileSync(opts.output, lines.length ? lines.join('\n') + '\n' : '');
       process.stderr.write(`wrote ${lines.length} OTLP request(s) to ${opts.output}\n`);
     });
@@ -203,7 +203,7 @@ export function registerTelemetry(program: Command): void {
         throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
       }
       const c = await client();
-      const r = await c.request<{ spans: number; logRecords: number; metricSeries: number; lines: number }>('POST', '/kl/v1/telemetry/import', { rawBody: text, contentType: 'application/x-ndjson' });
+      const r = await c.request<{ spans: number; logRecords: number; metricSeries: number; lines: number }>('POST', apiPath('telemetryImport'), { rawBody: text, contentType: 'application/x-ndjson' });
       process.stdout.write(`imported ${r.spans} spans, ${r.logRecords} log records, ${r.metricSeries} metric series from ${r.lines} line(s)\n`);
     });
 }

@@ -1,8 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { Daemon, daemonPortFromEnv, ensureDaemon, type DaemonClient } from '../../core/daemon/index.js';
-import type { ProgressEvent, RuntimeStatus } from '../../core/daemon/index.js';
+import { daemonEntry, daemonPortFromEnv, ensureDaemon, findDaemon, statePaths, type DaemonClient } from '../../core/daemon-client/index.js';
+import { apiPath, type ProgressEvent, type ProgressLine, type RuntimeStatus } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { renderStatus } from './status.js';
@@ -27,20 +28,15 @@ export function progressPrinter(): (ev: ProgressEvent) => void {
   };
 }
 
-interface UpResult {
-  type: 'result';
-  ok: boolean;
-  error?: string;
-  status?: RuntimeStatus;
-}
+type UpResult = Extract<ProgressLine, { type: 'result' }>;
 
 export async function runUp(client: DaemonClient, profile: string | undefined): Promise<RuntimeStatus | undefined> {
   const onProgress = progressPrinter();
   let result: UpResult | undefined;
-  await client.stream('POST', '/kl/v1/up', profile ? { profile } : {}, (item) => {
-    const it = item as { type: 'progress' | 'result' };
-    if (it.type === 'progress') onProgress(item as ProgressEvent);
-    else if (it.type === 'result') result = item as UpResult;
+  await client.stream('POST', apiPath('up'), profile ? { profile } : {}, (item) => {
+    const line = item as ProgressLine;
+    if (line.type === 'progress') onProgress(line);
+    else if (line.type === 'result') result = line;
   });
   if (!result) throw new CliError('the daemon closed the connection before reporting the result — see its log (`kyma-local status`)');
   if (!result.ok) throw new CliError(`cluster failed to come up: ${result.error ?? 'unknown reason'}`);
@@ -66,29 +62,52 @@ export function registerUp(program: Command): void {
     });
 }
 
+/**
+ * `up --foreground`: the daemon runs as a child process of this terminal (started by path, like `up` does in the
+ * background) and stops with it; Ctrl-C stops the cluster and the daemon.
+ */
 async function runForeground(profile: string | undefined): Promise<void> {
-  process.env.KYMA_LOCAL_FOREGROUND = '1';
-  let port: number;
   try {
-    port = daemonPortFromEnv();
+    daemonPortFromEnv();
   } catch (err) {
     throw new CliError((err as Error).message, 2);
   }
-  const daemon = new Daemon({ stateDir: stateDir(), port, echoLogs: false });
-  await daemon.start();
+  const dir = stateDir();
+  const child = spawn(process.execPath, [daemonEntry()], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, KYMA_LOCAL_HOME: dir, KYMA_LOCAL_FOREGROUND: '0' },
+  });
+  const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  const ready = new Promise<boolean>((resolve) => {
+    child.on('message', (m: { type?: string }) => {
+      if (m?.type === 'ready') resolve(true);
+    });
+    void exited.then(() => resolve(false));
+  });
+  if (!(await ready)) throw new CliError(`the daemon exited during startup (code ${await exited}) — see ${statePaths(dir).log}`);
+  child.disconnect();
   const stop = (): void => {
     process.stderr.write('\nStopping…\n');
-    void daemon.shutdown('Ctrl-C in the foreground terminal').then(() => process.exit(0));
+    child.kill('SIGTERM');
   };
+  // The daemon is in this terminal's process group and gets Ctrl-C's SIGINT itself; it stops once either way.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const client = await findDaemon(dir);
+  if (!client) {
+    child.kill('SIGTERM');
+    await exited;
+    throw new CliError(`the daemon started but does not answer — see ${statePaths(dir).log}`);
+  }
   try {
-    const status = await daemon.up(profile, progressPrinter());
-    process.stdout.write(renderStatus(status) + '\n');
+    const status = await runUp(client, profile);
+    if (status) process.stdout.write(renderStatus(status) + '\n');
   } catch (err) {
-    await daemon.shutdown('cluster failed to come up');
-    throw new CliError(`cluster failed to come up: ${(err as Error).message}`);
+    child.kill('SIGTERM');
+    await exited;
+    throw err;
   }
   process.stderr.write('Running in the foreground — press Ctrl-C to stop.\n');
-  await daemon.stopped;
+  await exited;
+  process.exit(0);
 }

@@ -1,35 +1,32 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join } from 'node:path';
-import { RESOURCE_TYPES, type Logger } from '../model/index.js';
+import { failureStatus, RESOURCE_TYPES, type Logger } from '../model/index.js';
 import { createFileStore, type FileStore } from '../store/index.js';
 import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/index.js';
-import type { ProgressListener, RuntimeStatus } from '../runtime.js';
-import type { DaemonStatusReport } from './api-types.js';
+import type { ProgressListener, Runtime, RuntimeStatus } from '../runtime.js';
+import { ROUTES, type DaemonStatusReport } from '../api/index.js';
 import type { Profile } from '../profiles/index.js';
-import { createEmbeddedRuntime, reapOrphans, type EmbeddedRuntime } from '../embedded/index.js';
-import { createKubeApi, type KubeApi } from './kube-api/index.js';
-import { ensureStateDir, type StatePaths } from './state-dir.js';
-import { loadOrCreateToken } from './token.js';
-import { createFileLogger } from './file-logger.js';
-import { guardRequest } from './security.js';
-import { Router } from './router.js';
-import { registerControlRoutes } from './control-api.js';
-import { sendError, sendJson } from './http-util.js';
-import { removeDaemonInfo, writeDaemonInfo } from './daemon-info.js';
-import { readClusterState, writeClusterState } from './cluster-state.js';
-import { packageVersion } from './version.js';
-import { registerModules, type ModuleHandles } from './modules.js';
 import { createTelemetry, type Telemetry } from '../telemetry/index.js';
-import { registerTelemetryRoutes } from './telemetry-api.js';
-import { cookieRequestAllowed, registerUiRoutes, type UiPublicHandler } from './static-ui.js';
+import { ensureStateDir, loadOrCreateToken, packageVersion, removeDaemonInfo, writeDaemonInfo, type StatePaths } from '../daemon-client/index.js';
+import { createKubeApi, type KubeApi } from './kube-api/index.js';
+import { createFileLogger } from './file-logger.js';
+import { guardRequest } from './http/security.js';
+import { Router } from './http/router.js';
+import { sendError, sendJson, sendStatus } from './http/toolkit.js';
+import { cookieRequestAllowed, registerUiRoutes, type UiPublicHandler } from './http/static-ui.js';
+import { registerControlRoutes } from './routes/control.js';
+import { registerTelemetryRoutes } from './routes/telemetry.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerFunctionRoutes } from './routes/functions.js';
+import { registerDevRoutes } from './routes/dev.js';
+import { capability } from './routes/capability.js';
+import { readClusterState, writeClusterState } from './cluster-state.js';
 import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sources.js';
-import { registerEventRoutes } from './events-api.js';
-import { registerFunctionRoutes } from './functions-api.js';
-import { registerDevRoutes } from './dev-api.js';
-import { registerAppMapRoutes } from './app-map-api.js';
-import { registerExampleRoutes } from './examples-api.js';
+import { registerAppMapRoutes } from './routes/app-map.js';
+import { registerExampleRoutes } from './routes/examples.js';
 import { DevSessions } from './dev-sessions.js';
+import { createRuntime, DEFAULT_RUNTIME, type RuntimeDeps } from './runtime-factory.js';
 
 export interface DaemonOptions {
   stateDir: string;
@@ -39,19 +36,21 @@ export interface DaemonOptions {
   echoLogs?: boolean;
 }
 
-/** The composition root: one per user; owns the store, the runtime and the HTTP API. */
+/**
+ * The composition root: one per user; owns the store, the runtime (chosen by the profile through
+ * runtime-factory.ts) and the HTTP API, whose routes reach the runtime only through its capabilities.
+ */
 export class Daemon {
   readonly paths: StatePaths;
   readonly log: Logger;
   readonly telemetry: Telemetry;
   private readonly token: string;
   private store!: FileStore;
-  private runtime!: EmbeddedRuntime;
+  private runtime!: Runtime;
   private kubeApi!: KubeApi;
   private server!: Server;
   private readonly router = new Router();
   private uiPublic!: UiPublicHandler;
-  private readonly modules: ModuleHandles = {};
   private dev!: DevSessions;
   private profile: Profile | undefined;
   private url = '';
@@ -74,22 +73,19 @@ export class Daemon {
   }
 
   async start(): Promise<void> {
-    const reaped = await reapOrphans(this.paths.cluster, this.log);
-    if (reaped > 0) this.log.warn(`Reaped ${reaped} process(es) left behind by a previous daemon that did not shut down cleanly`);
     this.store = await createFileStore({ dir: this.paths.resources, types: RESOURCE_TYPES, log: this.log.child({ component: 'store' }) });
-    this.runtime = createEmbeddedRuntime({ stateDir: this.paths.cluster, store: this.store, log: this.log.child({ component: 'runtime' }) });
-    registerModules(this.runtime, this.modules, {
-      telemetry: this.telemetry,
-      onWorkerLine: (line, stream, worker) => workerLineToTelemetry(this.telemetry, line, stream, worker),
-    });
+    this.runtime = createRuntime(DEFAULT_RUNTIME, this.runtimeDeps());
+    // Processes a daemon that died left behind go before anything new starts.
+    await this.runtime.prepare?.();
     this.kubeApi = createKubeApi({ store: this.store, types: RESOURCE_TYPES, log: this.log.child({ component: 'kube-api' }), version: this.version });
+    const current = (): Runtime => this.runtime;
     registerControlRoutes(this.router, this);
-    registerEventRoutes(this.router, this.modules);
-    registerFunctionRoutes(this.router, this.modules);
+    registerEventRoutes(this.router, current);
+    registerFunctionRoutes(this.router, current);
     registerTelemetryRoutes(this.router, this.telemetry);
-    registerAppMapRoutes(this.router, { store: () => this.store, handles: this.modules, telemetry: this.telemetry });
+    registerAppMapRoutes(this.router, { store: () => this.store, runtime: current, telemetry: this.telemetry });
     this.uiPublic = registerUiRoutes(this.router, { token: this.token });
-    this.dev = new DevSessions(this.store, this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
+    this.dev = new DevSessions(() => capability(this.runtime, 'dev'), this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
     registerExampleRoutes(this.router, this.dev);
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -103,6 +99,16 @@ export class Daemon {
     this.log.info(`Daemon listening on ${this.url}`, { pid: process.pid, stateDir: this.paths.root });
     this.resumeCluster();
     await this.dev.restore();
+  }
+
+  private runtimeDeps(): RuntimeDeps {
+    return {
+      stateDir: this.paths.cluster,
+      store: this.store,
+      log: this.log.child({ component: 'runtime' }),
+      telemetry: this.telemetry,
+      onWorkerLine: (line, stream, worker) => workerLineToTelemetry(this.telemetry, line, stream, worker),
+    };
   }
 
   /** Subscriptions and APIRules declared in config.yaml are applied only when their module is in the profile. */
@@ -143,7 +149,7 @@ export class Daemon {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
       const guard = guardRequest(req, this.token);
-      if (url.pathname === '/healthz' && req.method === 'GET' && (guard.ok || guard.code === 401)) {
+      if (url.pathname === ROUTES.healthz && req.method === 'GET' && (guard.ok || guard.code === 401)) {
         sendJson(res, 200, { ok: true, pid: process.pid });
         return;
       }
@@ -151,18 +157,18 @@ export class Daemon {
       // but never before the Host/Origin check.
       if ((guard.ok || guard.code === 401) && (await this.uiPublic(req, res, url))) return;
       if (!guard.ok) {
-        sendJson(res, guard.code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: guard.message, reason: guard.code === 401 ? 'Unauthorized' : 'Forbidden', code: guard.code });
+        sendStatus(res, failureStatus(guard.code, guard.code === 401 ? 'Unauthorized' : 'Forbidden', guard.message));
         return;
       }
       // SameSite does not separate ports on 127.0.0.1: a page on another local port could ride the dashboard's
       // cookie, so cookie-authenticated requests must come from the dashboard's own origin.
       if (!cookieRequestAllowed(req, this.url)) {
-        sendJson(res, 403, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'forbidden: the dashboard session cookie is only accepted from the dashboard itself (same origin)', reason: 'Forbidden', code: 403 });
+        sendStatus(res, failureStatus(403, 'Forbidden', 'forbidden: the dashboard session cookie is only accepted from the dashboard itself (same origin)'));
         return;
       }
       if (await this.router.handle(req, res, url)) return;
       if (await this.kubeApi.handle(req, res, url)) return;
-      sendJson(res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `the server could not find the requested resource ${url.pathname}`, reason: 'NotFound', code: 404 });
+      sendStatus(res, failureStatus(404, 'NotFound', `the server could not find the requested resource ${url.pathname}`));
     } catch (err) {
       this.log.error(`Request ${req.method} ${url.pathname} failed: ${(err as Error).message}`);
       if (!res.headersSent) sendError(res, err);
@@ -174,13 +180,13 @@ export class Daemon {
   async up(profileRef: string | undefined, onProgress: ProgressListener): Promise<RuntimeStatus> {
     const ref = profileRef ?? readClusterState(this.paths.clusterState).profile ?? 'default';
     const profile = await loadProfile(ref, { searchDirs: this.profileDirs() });
-    if (profile.runtime !== 'embedded') {
-      throw new Error(`profile ${profile.name} uses the ${profile.runtime} runtime, which this version of Kyma Local does not implement yet — use an embedded profile (default, minimal)`);
-    }
+    // Another runtime is built (and refused, if this version lacks it) before anything changes.
+    const next = profile.runtime === this.runtime.kind ? undefined : createRuntime(profile.runtime, this.runtimeDeps(), profile);
     // A second `up` while one is in flight (e.g. the automatic resume) waits for it instead of racing it.
     if (this.upInFlight) {
       await this.upInFlight.catch(() => undefined);
     }
+    if (next) await this.switchRuntime(next);
     writeClusterState(this.paths.clusterState, { wantUp: true, profile: isAbsolute(ref) ? ref : profile.name });
     this.log.info(`Bringing the cluster up with profile ${profile.name} (${profile.source})`);
     this.profile = profile;
@@ -191,6 +197,18 @@ export class Daemon {
     } finally {
       if (this.upInFlight === run) this.upInFlight = undefined;
     }
+  }
+
+  /** Takes another runtime into use; only while the current one holds no cluster. */
+  private async switchRuntime(next: Runtime): Promise<void> {
+    const current = this.runtime.status();
+    if (current.phase !== 'Stopped') {
+      throw new Error(`cluster is already up with profile ${current.profile ?? '-'} on the ${current.runtime} runtime — run \`kyma-local down\` first`);
+    }
+    this.log.info(`Switching from the ${this.runtime.kind} runtime to the ${next.kind} runtime`);
+    await this.runtime.down();
+    this.runtime = next;
+    await next.prepare?.();
   }
 
   async down(onProgress?: ProgressListener): Promise<void> {

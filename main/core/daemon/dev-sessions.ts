@@ -1,26 +1,11 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { KubeObject, Logger } from '../model/index.js';
-import type { Store } from '../store/index.js';
-import { discoverFunctionFolders, readFunctionFolder, SAVED_AT_ANNOTATION, watchFunctionFolders, type FolderWatcher, type WorkspaceError } from '../workspace/index.js';
-import { applyObject } from '../embedded/index.js';
+import type { DevEvent, DevFolderState } from '../api/index.js';
+import type { DevLoopCapability } from '../runtime.js';
+import { discoverFunctionFolders, readFunctionFolder, SAVED_AT_ANNOTATION, watchFunctionFolders, type FolderWatcher } from '../workspace/index.js';
 
-
-export interface DevFolderState {
-  dir: string;
-  root: string;
-  function?: { namespace: string; name: string };
-  contentHash?: string;
-  /** Problems of the last read; the last good version keeps serving while these are shown. */
-  errors: WorkspaceError[];
-  lastAppliedAt?: string;
-}
-
-export type DevEvent =
-  | { type: 'applied'; dir: string; function: { namespace: string; name: string }; outcome: string; savedAt: number }
-  | { type: 'folder-error'; dir: string; errors: WorkspaceError[] }
-  | { type: 'removed'; dir: string }
-  | { type: 'apply-error'; dir: string; message: string };
+export type { DevEvent, DevFolderState };
 
 /**
  * The dev loop: function folders on disk → Function (and declared Subscription/APIRule) resources, re-applied
@@ -33,7 +18,8 @@ export class DevSessions {
   private watcher: FolderWatcher | undefined;
 
   constructor(
-    private readonly store: Store,
+    /** The current runtime's dev loop (it may change with the profile); throws a 501 ApiError when it has none. */
+    private readonly devLoop: () => DevLoopCapability,
     private readonly log: Logger,
     private readonly persistFile: string,
     /** Whether Subscriptions/APIRules declared in config.yaml should be applied (their module is enabled). */
@@ -123,8 +109,9 @@ export class DevSessions {
     if (state.contentHash === read.contentHash) return;
     const fn: KubeObject = withSavedAt(read.function, savedAt);
     try {
-      const { outcome, object } = await applyObject(this.store, fn);
-      for (const other of read.others) if (this.wantsKind(other.kind)) await applyObject(this.store, other);
+      const loop = this.devLoop();
+      const { outcome, object } = await loop.apply(fn);
+      for (const other of read.others) if (this.wantsKind(other.kind)) await loop.apply(other);
       state.contentHash = read.contentHash;
       state.function = { namespace: object.metadata.namespace ?? 'default', name: object.metadata.name };
       state.lastAppliedAt = new Date().toISOString();

@@ -1,13 +1,3 @@
+// The daemon: started as a process (main.ts) by the CLI and Electron through core/daemon-client, never imported
+// by them. Tests and embedders use Daemon directly.
 export { Daemon, type DaemonOptions } from './daemon.js';
-export type { DaemonStatusReport, AppMap, AppMapNode, AppMapEdge, AppMapFigures, AppMapHealth, AppMapLinks } from './api-types.js';
-export { INVOKE_DURATION_HEADER, INVOKE_FORWARD_PREFIX } from './api-types.js';
-export { DaemonClient, DaemonNotRunningError, DaemonRequestError, connectDaemon, ensureDaemon, findDaemon, daemonEntry, type RequestOptions } from './client.js';
-export { resolveStateDir, statePaths, ensureStateDir, type StatePaths } from './state-dir.js';
-export { readDaemonInfo, isProcessAlive, type DaemonInfo } from './daemon-info.js';
-export { packageRoot, packageVersion } from './version.js';
-export type { AttemptRecord, DeliverySummary, EventRecord, EventSummary, EventWithAttempts, InspectorEntry } from '../embedded/index.js';
-export type { RevisionRecord, FunctionDetails, FunctionAccess } from '../embedded/index.js';
-export type { ProgressEvent, RuntimeStatus, ComponentStatus } from '../runtime.js';
-export type { DevEvent, DevFolderState } from './dev-sessions.js';
-export type { LogEntry, TraceSummary, TraceDetail } from '../telemetry/index.js';
-export { daemonPortFromEnv, DEFAULT_DAEMON_PORT } from './daemon-port.js';

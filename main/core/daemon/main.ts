@@ -1,7 +1,6 @@
 import { Daemon } from './daemon.js';
-import { resolveStateDir } from './state-dir.js';
+import { daemonPortFromEnv, resolveStateDir } from '../daemon-client/index.js';
 import { startCpuProfile } from './cpu-profile.js';
-import { daemonPortFromEnv } from './daemon-port.js';
 
 /**
  * The daemon process entry point (`node dist/main/core/daemon/main.js`), started by `kyma-local up` in the

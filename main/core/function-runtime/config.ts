@@ -21,6 +21,10 @@ export interface RuntimeConfig {
   knownServices: string[];
   /** Upper bound for draining in-flight requests on SIGTERM. */
   drainMs: number;
+  /** Started for `kyma-local debug`: time paused at a breakpoint does not count towards FUNC_TIMEOUT. */
+  debugging: boolean;
+  /** `kyma-local debug --break`: every invocation stops before the handler runs. */
+  debugBreak: boolean;
 }
 
 function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -51,5 +55,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     meshAddress: env.KYMA_LOCAL_MESH || undefined,
     knownServices: (env.KYMA_LOCAL_SERVICES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     drainMs: numberFrom(env, 'KYMA_LOCAL_DRAIN_MS', 5000),
+    debugging: env.KYMA_LOCAL_DEBUG === '1',
+    debugBreak: env.KYMA_LOCAL_DEBUG_BREAK === '1',
   };
 }

@@ -26,7 +26,9 @@ export type WorkerToParentMessage =
 export type ParentToWorkerMessage =
   | { type: 'services'; services: string[] }
   /** Starts a standby worker (KYMA_LOCAL_STANDBY=1) with this environment and working directory. */
-  | { type: 'activate'; env: Record<string, string>; cwd?: string };
+  | { type: 'activate'; env: Record<string, string>; cwd?: string }
+  /** Drain and exit, as on SIGTERM (Windows, where signals cannot be caught). */
+  | { type: 'shutdown' };
 
 /** Absolute path of the compiled worker entry (dist/main/core/function-runtime/server.js). */
 export function functionServerEntry(): string {
@@ -51,3 +53,20 @@ export function parseLoadErrorLine(line: string): LoadErrorReport | undefined {
 }
 
 export { withoutStacks } from './without-stacks.js';
+
+export type { RuntimeConfig } from './config.js';
+export type { UserFunction } from './load-handler.js';
+export type { InProcessServer } from './in-process.js';
+
+/** Loads handler.js like a worker does (CommonJS, or ESM by package.json); loaded lazily to keep this file light. */
+export async function loadUserHandler(handlerFile: string, handlerDir: string): Promise<import('./load-handler.js').UserFunction> {
+  return (await import('./load-handler.js')).loadHandler(handlerFile, handlerDir);
+}
+
+/** Serves a handler in this process with the worker's Express app (used by the test kit). */
+export async function serveInProcess(
+  fn: import('./load-handler.js').UserFunction,
+  config: import('./config.js').RuntimeConfig,
+): Promise<import('./in-process.js').InProcessServer> {
+  return (await import('./in-process.js')).serveInProcess(fn, config);
+}

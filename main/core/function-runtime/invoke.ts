@@ -7,6 +7,7 @@ import { buildContext, buildEvent, InvalidCloudEventError } from './event.js';
 import type { UserFunction } from './load-handler.js';
 import type { RuntimeMetrics } from './metrics.js';
 import { recordFunctionError, requestContext } from './server-span.js';
+import { pauseAwareTimeout } from './debug-clock.js';
 
 type SendResponse = (body?: unknown, status?: number, headers?: Record<string, string>) => void;
 
@@ -36,6 +37,10 @@ function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
+function clearer(timer: NodeJS.Timeout): () => void {
+  return () => clearTimeout(timer);
+}
+
 export function functionRoute(getFn: () => UserFunction, config: RuntimeConfig, tracer: Tracer, metrics: RuntimeMetrics) {
   const fnContext = buildContext(config);
   return (req: Request, res: Response): void => {
@@ -43,8 +48,9 @@ export function functionRoute(getFn: () => UserFunction, config: RuntimeConfig, 
     context.with(ctx, () => {
       const span = trace.getSpan(ctx);
       const send = makeSendResponse(res);
-      const timer = setTimeout(() => send(undefined, 408), config.timeoutSec * 1000);
-      res.once('close', () => clearTimeout(timer));
+      const timeout = (): void => send(undefined, 408);
+      const cancel = config.debugging ? pauseAwareTimeout(timeout, config.timeoutSec * 1000) : clearer(setTimeout(timeout, config.timeoutSec * 1000));
+      res.once('close', cancel);
       metrics.functionCalls.inc();
       const started = performance.now();
       const stop = (): void => metrics.functionDurationMs.observe(performance.now() - started);
@@ -57,7 +63,10 @@ export function functionRoute(getFn: () => UserFunction, config: RuntimeConfig, 
       };
       let out: unknown;
       try {
-        out = getFn()(buildEvent(req, res, tracer, config), fnContext, send);
+        const event = buildEvent(req, res, tracer, config);
+        // kyma-local debug --break: step into the next line to enter the handler with this event.
+        if (config.debugBreak) debugger; // eslint-disable-line no-debugger
+        out = getFn()(event, fnContext, send);
       } catch (err) {
         stop();
         if (err instanceof InvalidCloudEventError) send(err.message, 400);

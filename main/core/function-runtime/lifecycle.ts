@@ -48,6 +48,10 @@ export function configureGracefulShutdown({ server, drainMs, beforeExit }: Lifec
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Windows has no SIGTERM to catch: the supervisor sends this over IPC there.
+  process.on('message', (m: unknown) => {
+    if ((m as { type?: unknown } | null)?.type === 'shutdown') shutdown();
+  });
   return shutdown;
 }
 

@@ -31,6 +31,7 @@ export type StatusReason =
   | 'UnsupportedMediaType'
   | 'RequestEntityTooLarge'
   | 'InternalError'
+  | 'NotImplemented'
   | 'ServiceUnavailable';
 
 export interface KubeStatus {
@@ -56,17 +57,33 @@ export class ApiError extends Error {
   }
 
   toStatus(): KubeStatus {
-    return {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: this.message,
-      reason: this.reason,
-      ...(this.details ? { details: this.details } : {}),
-      code: this.code,
-    };
+    return failureStatus(this.code, this.reason, this.message, this.details);
   }
+}
+
+/** The one builder of a Kubernetes `Status` body: every error answer of the daemon and its API goes through it. */
+export function failureStatus(code: number, reason: StatusReason, message: string, details?: KubeStatus['details']): KubeStatus {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+}
+
+const REASONS: Record<number, StatusReason> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  501: 'NotImplemented',
+  503: 'ServiceUnavailable',
+};
+
+/** The Status reason the apiserver gives an HTTP code (5xx without a better one: InternalError). */
+export function reasonForCode(code: number): StatusReason {
+  return REASONS[code] ?? (code >= 500 ? (code === 502 || code === 504 ? 'ServiceUnavailable' : 'InternalError') : 'BadRequest');
 }
 
 function describe(kind: string, group: string): string {

@@ -19,7 +19,8 @@ export interface KubeObject {
   kind: string;
   metadata: ObjectMeta;
   spec?: Record<string, unknown>;
-  status?: Record<string, unknown>;
+  /** Kinds with conditions (Function, Subscription, APIRule, Application) keep them under status.conditions. */
+  status?: Record<string, unknown> & { conditions?: Condition[] };
   data?: Record<string, string>;
   stringData?: Record<string, string>;
   binaryData?: Record<string, string>;

@@ -3,6 +3,7 @@ import { APPLICATION } from './application-type.js';
 import { CONFIGMAP, NAMESPACE, SECRET } from './core-types.js';
 import { FUNCTION } from './function-type.js';
 import type { ResourceType } from './resource-type.js';
+import { badRequest, type ApiError } from './errors.js';
 import { SUBSCRIPTION } from './subscription-type.js';
 
 export const RESOURCE_TYPES: ResourceType[] = [FUNCTION, SUBSCRIPTION, APIRULE, APPLICATION, SECRET, CONFIGMAP, NAMESPACE];
@@ -16,6 +17,12 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 export function findTypeByKind(apiVersion: string, kind: string, types: readonly ResourceType[] = RESOURCE_TYPES): ResourceType | undefined {
   const { group, version } = parseApiVersion(apiVersion);
   return types.find((t) => t.group === group && t.kind === kind && t.versions.includes(version));
+}
+
+/** The one answer to an object of a kind the API does not serve, listing the kinds it does (kubectl's wording). */
+export function unknownKind(apiVersion: string, kind: string, types: readonly ResourceType[] = RESOURCE_TYPES): ApiError {
+  const served = types.map((t) => `${t.kind} (${t.group ? `${t.group}/` : ''}${t.versions.join('|')})`).join(', ');
+  return badRequest(`no matches for kind "${kind}" in version "${apiVersion}" — supported: ${served}`);
 }
 
 function names(t: ResourceType): string[] {

@@ -1,9 +1,10 @@
+import type { ProfileSummary } from '../api/index.js';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProfileError } from './profile-error.js';
-import type { Profile, RuntimeKind } from './profile.js';
+import type { Profile } from './profile.js';
 import { parseProfile } from './validate.js';
 
 /**
@@ -23,12 +24,7 @@ export interface LoadProfileOptions {
   searchDirs?: string[];
 }
 
-export interface ProfileSummary {
-  name: string;
-  description: string;
-  runtime: RuntimeKind;
-  source: string;
-}
+export type { ProfileSummary };
 
 function isPath(nameOrPath: string): boolean {
   return nameOrPath.includes('/') || nameOrPath.includes(path.sep) || /\.ya?ml$/.test(nameOrPath);

@@ -2,7 +2,8 @@
 export const MODULE_NAMES = ['serverless', 'eventing', 'api-gateway', 'application-connector', 'telemetry'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
-export type RuntimeKind = 'embedded' | 'kind';
+import type { RuntimeKind } from '../api/index.js';
+export type { RuntimeKind };
 
 export interface ProfilePorts {
   /** 0 means "any free loopback port". */

@@ -15,6 +15,7 @@ import {
   parseLabelSelector,
   required,
   silentLogger,
+  unknownKind,
   type KubeObject,
   type Logger,
   type ResourceType,
@@ -252,10 +253,7 @@ class FileStoreImpl implements FileStore {
       throw badRequest('An object needs string apiVersion and kind, e.g. apiVersion: serverless.kyma-project.io/v1alpha2, kind: Function');
     }
     const type = findTypeByKind(obj.apiVersion, obj.kind, this.opts.types);
-    if (!type) {
-      const served = this.opts.types.map((t) => `${t.kind} (${t.versions.map((v) => (t.group ? `${t.group}/${v}` : v)).join(', ')})`).join(', ');
-      throw badRequest(`no kind "${obj.kind}" is registered for version "${obj.apiVersion}"; served kinds: ${served}`);
-    }
+    if (!type) throw unknownKind(obj.apiVersion, obj.kind, this.opts.types);
     return type;
   }
 

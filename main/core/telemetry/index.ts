@@ -9,3 +9,4 @@ export { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
 export { OtlpDecodeError, type AttrValue } from './otlp-values.js';
 export type { IngestResult, OtlpTraceRequest, OtlpLogsRequest, OtlpMetricsRequest } from './otlp-types.js';
 export { encodeRequest as encodeOtlpProtobuf, TRACES as OTLP_TRACES, LOGS as OTLP_LOGS, METRICS as OTLP_METRICS } from './proto.js';
+export { createPlatformTracing, EVENTING_SERVICE, type PlatformTracing } from './platform-tracing.js';

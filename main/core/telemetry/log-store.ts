@@ -1,21 +1,14 @@
 // Log records in arrival order, bounded by count and approximate bytes; oldest first out.
 import { Interner } from './intern.js';
 import type { IngestResult, OtlpLogsRequest, OtlpResource, OtlpScope } from './otlp-types.js';
-import { anyValue, attrGet, attrsObject, flatAttrs, idHex, nanosToMs, OtlpDecodeError, type AttrValue, type FlatAttrs } from './otlp-values.js';
+import { anyValue, attrGet, attrsObject, flatAttrs, idHex, nanosToMs, OtlpDecodeError, type FlatAttrs } from './otlp-values.js';
 import type { Retention } from './retention.js';
 import { isoTime } from './span-model.js';
+import type { LogEntry, LogLevelName, LogSource } from '../api/index.js';
+export type { LogEntry, LogLevelName, LogSource };
 
-export type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 export const LOG_LEVELS: readonly LogLevelName[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
-/** Where a record came from; the function fields are read from Kyma/OTel resource attributes. */
-export interface LogSource {
-  service: string;
-  function?: string;
-  namespace?: string;
-  replica?: string;
-  revision?: string;
-}
 
 /** Resource attribute keys used for the function fields (recordLog writes these, OTLP ingest reads them). */
 export const RESOURCE_KEYS = {
@@ -44,20 +37,6 @@ class StoredLog {
   ) {}
 }
 
-export interface LogEntry {
-  time: string;
-  timeMs: number;
-  level: LogLevelName;
-  severityNumber: number;
-  severityText?: string;
-  body: string;
-  attributes: Record<string, AttrValue>;
-  traceId?: string;
-  spanId?: string;
-  source: LogSource;
-  resource: Record<string, AttrValue>;
-  scope?: string;
-}
 
 export interface LogQuery {
   function?: string;

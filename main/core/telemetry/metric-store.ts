@@ -5,34 +5,12 @@ import { Interner } from './intern.js';
 import type { Retention } from './retention.js';
 import { isoTime } from './span-model.js';
 import { RESOURCE_KEYS } from './log-store.js';
+import type { HistogramValue, MetricKind, MetricPoint, MetricSeries } from '../api/index.js';
+export type { HistogramValue, MetricKind, MetricPoint, MetricSeries };
 
-export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
-export interface HistogramValue {
-  count: number;
-  sum: number;
-  /** Upper bounds; the implicit +Inf bucket is last in `counts`. */
-  bounds: number[];
-  /** Per-bucket (not cumulative) counts, bounds.length + 1 of them. */
-  counts: number[];
-}
 
-export interface MetricPoint {
-  time: string;
-  timeMs: number;
-  value?: number;
-  histogram?: HistogramValue;
-}
 
-export interface MetricSeries {
-  name: string;
-  kind: MetricKind;
-  function?: string;
-  labels: Record<string, string>;
-  help?: string;
-  unit?: string;
-  points: MetricPoint[];
-}
 
 export interface MetricQuery {
   function?: string;

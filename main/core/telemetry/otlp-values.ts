@@ -2,7 +2,8 @@
 import type { OtlpAnyValue, OtlpBytes, OtlpKeyValue, OtlpLong } from './otlp-types.js';
 import type { Interner } from './intern.js';
 
-export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
+import type { AttrValue } from '../api/index.js';
+export type { AttrValue };
 /** Attributes as a flat [key, value, key, value, …] array: one small array instead of an object per record. */
 export type FlatAttrs = AttrValue[];
 

@@ -1,5 +1,7 @@
 // The compact stored span and its public (query answer) view.
-import { attrsObject, type AttrValue, type FlatAttrs } from './otlp-values.js';
+import { attrsObject, type FlatAttrs } from './otlp-values.js';
+import type { SpanKindName, SpanStatusName, SpanView, TraceDetail, TraceSummary } from '../api/index.js';
+export type { SpanKindName, SpanStatusName, SpanView, TraceDetail, TraceSummary };
 
 /** Shared by every span of one resource+scope (interned), so per-span memory holds only a pointer. */
 export interface SpanResource {
@@ -42,46 +44,12 @@ export class StoredSpan {
 
 export const SPAN_KINDS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'] as const;
 export const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'] as const;
-const KIND_NAMES = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
-const STATUS_NAMES = ['unset', 'ok', 'error'] as const;
+const KIND_NAMES: readonly SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+const STATUS_NAMES: readonly SpanStatusName[] = ['unset', 'ok', 'error'];
 
-export type SpanKindName = (typeof KIND_NAMES)[number];
-export type SpanStatusName = (typeof STATUS_NAMES)[number];
 
-export interface SpanView {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: SpanKindName;
-  service: string;
-  startTime: string;
-  /** Milliseconds since the epoch (fractional). */
-  startMs: number;
-  durationMs: number;
-  status: { code: SpanStatusName; message?: string };
-  attributes: Record<string, AttrValue>;
-  events: Array<{ name: string; time: string; timeMs: number; attributes: Record<string, AttrValue> }>;
-  links: Array<{ traceId: string; spanId: string; attributes: Record<string, AttrValue> }>;
-  resource: Record<string, AttrValue>;
-  scope: { name: string; version?: string };
-}
 
-export interface TraceSummary {
-  traceId: string;
-  rootName: string;
-  rootService: string;
-  startTime: string;
-  startMs: number;
-  durationMs: number;
-  spanCount: number;
-  error: boolean;
-  services: string[];
-}
 
-export interface TraceDetail extends TraceSummary {
-  spans: SpanView[];
-}
 
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();

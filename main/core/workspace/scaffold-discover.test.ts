@@ -16,7 +16,7 @@ describe('scaffoldFunction', () => {
   it('writes a folder that reads back as a valid Function', async () => {
     const dir = path.join(root, 'scaffold', 'greeter');
     const files = await scaffoldFunction({ name: 'greeter', dir, namespace: 'dev', runtime: 'nodejs24' });
-    expect(files).toEqual(['config.yaml', 'handler.js', 'package.json'].map((f) => path.join(dir, f)));
+    expect(files).toEqual(['config.yaml', 'handler.js', 'package.json', 'handler.test.mjs'].map((f) => path.join(dir, f)));
     expect(parse(await readFile(files[0]!, 'utf8'))).toEqual({ schemaVersion: 'v1', name: 'greeter', namespace: 'dev', runtime: 'nodejs24', source: { sourceType: 'inline' } });
     expect(JSON.parse(await readFile(files[2]!, 'utf8'))).toEqual({ name: 'greeter', version: '0.0.1', dependencies: {} });
     const res = await readFunctionFolder(dir);

@@ -56,6 +56,22 @@ const HANDLER = `module.exports = {
 };
 `;
 
+// An ES module so it can import the test kit; `kyma-local test` resolves 'kyma-local/testing' without an install.
+const HANDLER_TEST = `import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { invoke } from 'kyma-local/testing';
+
+// Runs handler.js with the same event and context the Kyma runtime builds. Run with: kyma-local test .
+test('greets by name', async () => {
+  const res = await invoke(new URL('./handler.js', import.meta.url), { data: { name: 'Kyma' } });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.message, 'Hello, Kyma!');
+});
+
+// A recorded event works too: kyma-local event ID --as-fixture > fixtures/order.json
+// then: invoke(handlerUrl, JSON.parse(readFileSync('fixtures/order.json', 'utf8')))
+`;
+
 function packageTemplate(name: string): string {
   return `${JSON.stringify({ name, version: '0.0.1', dependencies: {} }, null, 2)}\n`;
 }
@@ -72,6 +88,7 @@ export async function scaffoldFunction(opts: ScaffoldOptions): Promise<string[]>
     [path.join(dir, 'config.yaml'), configTemplate(opts.name, namespace, opts.runtime ?? 'nodejs22')],
     [path.join(dir, 'handler.js'), HANDLER],
     [path.join(dir, 'package.json'), packageTemplate(opts.name)],
+    [path.join(dir, 'handler.test.mjs'), HANDLER_TEST],
   ];
   for (const [file] of files) {
     if (await exists(file)) throw new Error(`Refusing to overwrite ${file}: it already exists. Choose another folder or delete the file.`);

@@ -1,18 +1,7 @@
 import type { KubeObject } from '../model/index.js';
 
-/** One problem in a function folder, pointing at the file (and where known the line/column) to fix. */
-export interface WorkspaceError {
-  /** Absolute path of the file at fault (or of the folder when a file is missing). */
-  file: string;
-  /** 1-based. */
-  line?: number;
-  /** 1-based. */
-  column?: number;
-  /** Dotted config.yaml path with list indexes, e.g. `env[2].name`. */
-  field?: string;
-  /** What is wrong and how to fix it. */
-  message: string;
-}
+import type { WorkspaceError } from '../api/index.js';
+export type { WorkspaceError };
 
 export interface FolderReadOk {
   ok: true;

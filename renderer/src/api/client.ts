@@ -17,9 +17,9 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The endpoint is missing (older daemon) or its module is not running: show an empty state, not an error. */
+  /** The endpoint is missing (older daemon), the runtime lacks it (501) or its module is not running: show an empty state. */
   get unavailable(): boolean {
-    return this.status === 404 || this.status === 503;
+    return this.status === 404 || this.status === 501 || this.status === 503;
   }
 }
 

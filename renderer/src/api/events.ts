@@ -1,3 +1,4 @@
+import { getEvent, listEvents } from './daemon.js';
 import type { AttemptRecord, EventRecord, EventWithAttempts, SubscriptionRef } from './types.js';
 
 export type DeliveryState = 'delivered' | 'failed' | 'dead-lettered' | 'pending';
@@ -61,4 +62,12 @@ export class EventBook {
     const oldest = [...this.events.values()].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
     for (const e of oldest.slice(0, this.events.size - this.cap)) this.events.delete(e.id);
   }
+}
+
+/** The newest events with their attempts, to fill the inspector before its live stream takes over. */
+export async function loadRecentEvents(signal: AbortSignal): Promise<EventWithAttempts[]> {
+  const { items } = await listEvents({ limit: 200 }, { signal });
+  // Attempts come with each event's detail; the newest ones matter most for the list's state column.
+  const detailed = await Promise.all(items.slice(0, 60).map((e) => getEvent(e.id, { signal }).catch(() => ({ ...e, attempts: [] }))));
+  return [...detailed, ...items.slice(60).map((e) => ({ ...e, attempts: [] }))];
 }

@@ -1,5 +1,6 @@
 import { api, ApiError, resourcePath } from './client.js';
 import type { DevFolderState, FunctionDetails, KubeList, KubeObject, RevisionRecord } from './types.js';
+import { listDevFolders, listFunctions, listRevisions } from './daemon.js';
 
 export interface FunctionRow {
   namespace: string;
@@ -25,8 +26,8 @@ export function functionPhase(fn: KubeObject): { phase: string; message?: string
 export async function loadFunctions(signal: AbortSignal): Promise<{ rows: FunctionRow[]; serverless?: ApiError }> {
   const [list, details, dev] = await Promise.all([
     api<KubeList>(resourcePath('Function'), { signal }),
-    api<{ items: FunctionDetails[] }>('/kl/v1/functions', { signal }).catch((err: unknown) => (err instanceof ApiError ? err : Promise.reject(err))),
-    api<{ items: DevFolderState[] }>('/kl/v1/dev', { signal }).catch(() => ({ items: [] as DevFolderState[] })),
+    listFunctions({ signal }).catch((err: unknown) => (err instanceof ApiError ? err : Promise.reject(err))),
+    listDevFolders({ signal }).catch(() => ({ items: [] as DevFolderState[] })),
   ]);
   const detailItems = details instanceof ApiError ? [] : details.items;
   const rows = list.items.map((fn): FunctionRow => {
@@ -38,7 +39,7 @@ export async function loadFunctions(signal: AbortSignal): Promise<{ rows: Functi
   await Promise.all(
     rows.map(async (r) => {
       if (!r.details) return;
-      const revs = await api<{ items: RevisionRecord[] }>(`/kl/v1/functions/${encodeURIComponent(r.namespace)}/${encodeURIComponent(r.name)}/revisions`, { signal }).catch(() => undefined);
+      const revs = await listRevisions(r.namespace, r.name, { signal }).catch(() => undefined);
       const last = revs?.items[revs.items.length - 1];
       if (last) r.lastRevision = last;
     }),

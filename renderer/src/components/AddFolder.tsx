@@ -1,10 +1,11 @@
 import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { api, errorMessage } from '../api/client.js';
+import { errorMessage } from '../api/client.js';
 import type { DevFolderState } from '../api/types.js';
+import { addDevFolders } from '../api/daemon.js';
 
 /**
- * Adds function folders to the dev loop (POST /kl/v1/dev). The desktop app offers a native folder picker;
+ * Adds function folders to the dev loop (addDevFolders). The desktop app offers a native folder picker;
  * a browser cannot hand out absolute paths, so there the user types the path.
  */
 export function AddFolder({ onAdded }: { onAdded: () => void }) {
@@ -17,7 +18,7 @@ export function AddFolder({ onAdded }: { onAdded: () => void }) {
     setBusy(true);
     setError(undefined);
     try {
-      const { items } = await api<{ items: DevFolderState[] }>('/kl/v1/dev', { method: 'POST', body: { dirs: [path] } });
+      const { items } = await addDevFolders([path]);
       setAdded(items.filter((i) => i.dir.startsWith(path) || i.root === path));
       setDir('');
       onAdded();

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { errorMessage } from '../api/client.js';
 import { linkProps } from '../router.js';
 import { JsonBlock } from './common.js';
+import { invokePath } from '../api/daemon.js';
 
 function hex(bytes: number): string {
   const a = new Uint8Array(bytes);
@@ -36,7 +37,7 @@ export function InvokeConsole({ namespace, name }: { namespace: string; name: st
     const traceId = hex(16);
     try {
       const m = method ?? 'GET';
-      const res = await fetch(`/kl/v1/functions/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/invoke${path.startsWith('/') ? path : `/${path}`}`, {
+      const res = await fetch(invokePath(namespace, name, path.startsWith('/') ? path : `/${path}`), {
         method: m,
         credentials: 'same-origin',
         headers: { traceparent: `00-${traceId}-${hex(8)}-01`, ...(m !== 'GET' && m !== 'DELETE' ? { 'Content-Type': 'application/json' } : {}) },

@@ -1,17 +1,13 @@
 import { Button, Card, Group, Select, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { api, errorMessage } from '../api/client.js';
+import { errorMessage } from '../api/client.js';
+import { listExamples, startExample } from '../api/daemon.js';
 import { usePoll } from '../api/hooks.js';
 import { linkProps } from '../router.js';
 
-interface ExampleInfo {
-  name: string;
-  description: string;
-}
-
 /** Overview's "Start from an example": writes the example's folders (never over existing files) and deploys them. */
 export function StartFromExample() {
-  const examples = usePoll((s) => api<{ items: ExampleInfo[] }>('/kl/v1/examples', { signal: s }), 0, []);
+  const examples = usePoll((s) => listExamples({ signal: s }), 0, []);
   const [name, setName] = useState<string | null>('order-flow');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
@@ -20,7 +16,7 @@ export function StartFromExample() {
     setBusy(true);
     setResult(undefined);
     try {
-      const r = await api<{ dir: string; files: string[] }>('/kl/v1/examples', { method: 'POST', body: { name } });
+      const r = await startExample(name);
       setResult({ ok: true, text: `Wrote ${r.files.length} files to ${r.dir} and started watching it — edit them there; every save redeploys.` });
     } catch (err) {
       setResult({ ok: false, text: errorMessage(err) });

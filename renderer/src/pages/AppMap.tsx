@@ -1,6 +1,6 @@
 import { Badge, Button, Card, Grid, Group, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { api } from '../api/client.js';
+import { getAppMap } from '../api/daemon.js';
 import { usePoll } from '../api/hooks.js';
 import type { AppMap, AppMapLinks } from '../api/types.js';
 import { ApiProblem, EmptyState, PageTitle } from '../components/common.js';
@@ -63,7 +63,7 @@ function Details({ map, selection }: { map: AppMap; selection: Selection }) {
 }
 
 export function AppMapPage() {
-  const map = usePoll((s) => api<AppMap>('/kl/v1/map', { signal: s }), 2000, []);
+  const map = usePoll((s) => getAppMap({ signal: s }), 2000, []);
   const [selection, setSelection] = useState<Selection>();
   return (
     <Stack>

@@ -1,207 +1,18 @@
-import { Alert, Anchor, Badge, Button, Card, Code, Grid, Group, Select, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Card, Grid, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage } from '../api/client.js';
-import { deliveries, EventBook, overall } from '../api/events.js';
+import { EventBook, loadRecentEvents, overall } from '../api/events.js';
 import { usePoll, useStream } from '../api/hooks.js';
-import type { EventRecord, EventWithAttempts, InspectorEntry } from '../api/types.js';
-import { ApiProblem, EmptyState, JsonBlock, PageTitle, StateBadge, clock, ms } from '../components/common.js';
-import { linkProps, navigate } from '../router.js';
-
-async function loadInitial(signal: AbortSignal): Promise<EventWithAttempts[]> {
-  const { items } = await api<{ items: EventRecord[] }>('/kl/v1/events?limit=200', { signal });
-  // Attempts come with each event's detail; the newest ones matter most for the list's state column.
-  const detailed = await Promise.all(items.slice(0, 60).map((e) => api<EventWithAttempts>(`/kl/v1/events/${encodeURIComponent(e.id)}`, { signal }).catch(() => ({ ...e, attempts: [] }))));
-  return [...detailed, ...items.slice(60).map((e) => ({ ...e, attempts: [] }))];
-}
-
-function PublishForm({ onPublished }: { onPublished: (id: string) => void }) {
-  const [type, setType] = useState('order.created.v1');
-  const [source, setSource] = useState('myapp');
-  const [data, setData] = useState('{\n  "orderId": "42"\n}');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  async function publish(): Promise<void> {
-    setError(undefined);
-    let parsed: unknown;
-    try {
-      parsed = data.trim() ? JSON.parse(data) : undefined;
-    } catch (err) {
-      setError(`data is not valid JSON: ${errorMessage(err)}`);
-      return;
-    }
-    setBusy(true);
-    try {
-      const r = await api<{ id: string }>('/kl/v1/events/publish', { method: 'POST', body: { type, source, ...(parsed !== undefined ? { data: parsed } : {}) } });
-      onPublished(r.id);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <Stack gap="xs">
-      <Group grow>
-        <TextInput label="Type" value={type} onChange={(e) => setType(e.currentTarget.value)} />
-        <TextInput label="Source" value={source} onChange={(e) => setSource(e.currentTarget.value)} />
-      </Group>
-      <Textarea label="Data (JSON)" value={data} onChange={(e) => setData(e.currentTarget.value)} autosize minRows={3} maxRows={8} styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
-      {error && (
-        <Alert color="red" role="alert">
-          {error}
-        </Alert>
-      )}
-      <Group>
-        <Button onClick={() => void publish()} loading={busy}>
-          Publish event
-        </Button>
-      </Group>
-    </Stack>
-  );
-}
-
-function EventDetail({ ev, onReplayed }: { ev: EventWithAttempts; onReplayed: (id: string) => void }) {
-  const [edit, setEdit] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setEdit(undefined);
-    setError(undefined);
-  }, [ev.id]);
-  async function replay(data?: string, subscription?: string): Promise<void> {
-    setError(undefined);
-    let body: { data?: unknown; subscription?: string } = {};
-    if (data !== undefined) {
-      try {
-        body = { data: JSON.parse(data) };
-      } catch (err) {
-        setError(`data is not valid JSON: ${errorMessage(err)}`);
-        return;
-      }
-    }
-    if (subscription) body.subscription = subscription;
-    setBusy(true);
-    try {
-      const r = await api<{ id: string }>(`/kl/v1/events/${encodeURIComponent(ev.id)}/replay`, { method: 'POST', body });
-      setEdit(undefined);
-      onReplayed(r.id);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-  const subs = deliveries(ev, ev.attempts);
-  return (
-    <Stack gap="sm" data-testid="event-detail">
-      <Group justify="space-between">
-        <Title order={4}>{ev.type}</Title>
-        <Group gap="xs">
-          <Button size="xs" variant="light" onClick={() => void replay()} loading={busy && edit === undefined}>
-            Replay
-          </Button>
-          <Button size="xs" variant="subtle" onClick={() => setEdit(JSON.stringify(ev.data ?? null, null, 2))}>
-            Edit and replay
-          </Button>
-        </Group>
-      </Group>
-      <Text size="sm">
-        source <Code>{ev.source}</Code> · id <Code>{ev.id}</Code> · {ev.via}
-        {ev.replayOf && (
-          <>
-            {' '}
-            of <Anchor {...linkProps(`/events/${ev.replayOf}`)}>{ev.replayOf.slice(0, 8)}</Anchor>
-          </>
-        )}
-        {ev.traceId && (
-          <>
-            {' '}
-            · <Anchor {...linkProps(`/traces/${ev.traceId}`)}>Open trace</Anchor>
-          </>
-        )}
-      </Text>
-      {error && (
-        <Alert color="red" role="alert">
-          {error}
-        </Alert>
-      )}
-      {edit !== undefined && (
-        <Stack gap="xs">
-          <Textarea label="Data to replay (JSON)" value={edit} onChange={(e) => setEdit(e.currentTarget.value)} autosize minRows={4} styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }} />
-          <Group>
-            <Button size="xs" onClick={() => void replay(edit)} loading={busy}>
-              Replay edited event
-            </Button>
-            <Button size="xs" variant="subtle" onClick={() => setEdit(undefined)}>
-              Cancel
-            </Button>
-          </Group>
-        </Stack>
-      )}
-      <Title order={5}>Deliveries</Title>
-      {subs.length === 0 && <Text size="sm" c="dimmed">No subscription matched this event's source and type.</Text>}
-      {subs.map((s) => (
-        <Card key={s.subscription} withBorder padding="xs" data-testid="delivery">
-          <Group justify="space-between">
-            <Text size="sm" fw={600}>
-              {s.subscription}
-            </Text>
-            <Group gap="xs">
-              <StateBadge state={s.state} />
-              <Button size="compact-xs" variant="subtle" onClick={() => void replay(undefined, s.subscription)}>
-                Replay to this one
-              </Button>
-            </Group>
-          </Group>
-          {s.attempts.length > 0 && (
-            <Table mt={4}>
-              <Table.Tbody>
-                {s.attempts.map((a) => (
-                  <Table.Tr key={`${a.attempt}-${a.time}`}>
-                    <Table.Td>#{a.attempt}</Table.Td>
-                    <Table.Td>{clock(a.time)}</Table.Td>
-                    <Table.Td>{a.statusCode ?? '—'}</Table.Td>
-                    <Table.Td>{ms(a.latencyMs)}</Table.Td>
-                    <Table.Td>
-                      <StateBadge state={a.outcome} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" c="red">
-                        {a.error}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )}
-        </Card>
-      ))}
-      <Tabs defaultValue="data">
-        <Tabs.List>
-          <Tabs.Tab value="data">Payload</Tabs.Tab>
-          <Tabs.Tab value="headers">Headers</Tabs.Tab>
-          <Tabs.Tab value="ext">Extensions</Tabs.Tab>
-        </Tabs.List>
-        <Tabs.Panel value="data" pt="xs">
-          <JsonBlock value={ev.data ?? null} />
-          {ev.dataTruncated && <Text size="xs" c="orange">Payload was cut for the inspector.</Text>}
-        </Tabs.Panel>
-        <Tabs.Panel value="headers" pt="xs">
-          <JsonBlock value={ev.headers} />
-        </Tabs.Panel>
-        <Tabs.Panel value="ext" pt="xs">
-          <JsonBlock value={ev.extensions} />
-        </Tabs.Panel>
-      </Tabs>
-    </Stack>
-  );
-}
+import type { InspectorEntry } from '../api/types.js';
+import { ApiProblem, EmptyState, PageTitle, StateBadge, clock } from '../components/common.js';
+import { navigate } from '../router.js';
+import { EVENTS_STREAM, getEvent } from '../api/daemon.js';
+import { PublishForm } from '../components/events/PublishForm.js';
+import { EventDetail } from '../components/events/EventDetail.js';
 
 export function EventsPage({ selected, initialType = '', initialSource = '' }: { selected: string | undefined; initialType?: string; initialSource?: string }) {
   const book = useRef(new EventBook());
   const [version, setVersion] = useState(0);
-  const initial = usePoll(loadInitial, 0, []);
+  const initial = usePoll(loadRecentEvents, 0, []);
   const [filter, setFilter] = useState({ type: initialType, source: initialSource, state: null as string | null });
   useEffect(() => {
     if (initial.data) {
@@ -209,7 +20,7 @@ export function EventsPage({ selected, initialType = '', initialSource = '' }: {
       setVersion((v) => v + 1);
     }
   }, [initial.data]);
-  const stream = useStream<InspectorEntry>(initial.error ? undefined : '/kl/v1/events/stream', (items) => {
+  const stream = useStream<InspectorEntry>(initial.error ? undefined : EVENTS_STREAM, (items) => {
     for (const it of items) {
       if (it.kind === 'event') {
         const { kind: _k, ...ev } = it;
@@ -230,7 +41,7 @@ export function EventsPage({ selected, initialType = '', initialSource = '' }: {
   );
   const current = selected ? all.find((e) => e.id === selected) : undefined;
   const detail = usePoll(
-    (s) => (selected && !current ? api<EventWithAttempts>(`/kl/v1/events/${encodeURIComponent(selected)}`, { signal: s }) : Promise.resolve(undefined)),
+    (s) => (selected && !current ? getEvent(selected, { signal: s }) : Promise.resolve(undefined)),
     0,
     [selected, !!current],
   );

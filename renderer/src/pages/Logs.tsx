@@ -1,12 +1,12 @@
 import { Anchor, Badge, Button, Card, CloseButton, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../api/client.js';
 import { usePoll, useStream } from '../api/hooks.js';
 import type { LogEntry, LogLevelName } from '../api/types.js';
 import { ApiProblem, EmptyState, JsonBlock, PageTitle, clock } from '../components/common.js';
 import { LogBuffer, type LogFilter } from '../logs/buffer.js';
 import { linkProps } from '../router.js';
+import { listLogs, LOGS_STREAM } from '../api/daemon.js';
 
 const ROW = 22;
 
@@ -134,12 +134,12 @@ export function LogsPage({ initialTraceId, initialFunction }: { initialTraceId?:
   const [streamPath, setStreamPath] = useState<string>();
 
   // History first, then the live stream from the moment the history arrived.
-  const history = usePoll((s) => api<{ items: LogEntry[] }>('/kl/v1/logs?limit=2000', { signal: s }), 0, []);
+  const history = usePoll((s) => listLogs({ limit: 2000 }, { signal: s }), 0, []);
   useEffect(() => {
     if (history.data) {
       buffer.clear();
       pending.current = history.data.items.slice();
-      setStreamPath('/kl/v1/telemetry/stream?kinds=logs');
+      setStreamPath(LOGS_STREAM);
     }
   }, [history.data, buffer]);
 

@@ -1,10 +1,11 @@
 import { Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { api, ApiError } from '../api/client.js';
+import { ApiError } from '../api/client.js';
 import { usePoll } from '../api/hooks.js';
 import { fromTraces, gaugeSum, latency, rate } from '../api/metrics.js';
 import type { FunctionDetails, MetricSeries, TraceSummary } from '../api/types.js';
 import { ApiProblem, EmptyState, PageTitle } from '../components/common.js';
+import { listFunctions, listMetrics, listTraces } from '../api/daemon.js';
 
 const tick = (t: number): string => new Date(t).toLocaleTimeString(undefined, { hour12: false });
 
@@ -44,7 +45,7 @@ function FunctionMetrics({ fn, series, details }: { fn: string; series: MetricSe
   const measured = platform || of('function_calls_total').length > 0 || of('http_requests_total').length > 0;
   // Without the function's own metrics, its traces (one per call) still give rate, errors and latency.
   const traces = usePoll(
-    (s) => (measured ? Promise.resolve({ items: [] as TraceSummary[] }) : api<{ items: TraceSummary[] }>(`/kl/v1/traces?service=${encodeURIComponent(fn)}&since=5m&limit=5000`, { signal: s })),
+    (s) => (measured ? Promise.resolve({ items: [] as TraceSummary[] }) : listTraces({ service: fn, since: '5m', limit: 5000 }, { signal: s })),
     5000,
     [fn, measured],
   );
@@ -85,8 +86,8 @@ function FunctionMetrics({ fn, series, details }: { fn: string; series: MetricSe
 }
 
 export function MetricsPage() {
-  const metrics = usePoll((s) => api<{ items: MetricSeries[] }>('/kl/v1/metrics', { signal: s }), 3000, []);
-  const fns = usePoll((s) => api<{ items: FunctionDetails[] }>('/kl/v1/functions', { signal: s }).catch((e: unknown) => (e instanceof ApiError && e.unavailable ? { items: [] } : Promise.reject(e))), 3000, []);
+  const metrics = usePoll((s) => listMetrics({ signal: s }), 3000, []);
+  const fns = usePoll((s) => listFunctions({ signal: s }).catch((e: unknown) => (e instanceof ApiError && e.unavailable ? { items: [] } : Promise.reject(e))), 3000, []);
   const series = metrics.data?.items ?? [];
   const names = new Set<string>();
   for (const s of series) if (s.function) names.add(s.function);

@@ -1,16 +1,17 @@
 import { Anchor, Badge, Button, Card, CloseButton, Grid, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
-import { api, ApiError } from '../api/client.js';
+import { ApiError } from '../api/client.js';
 import { usePoll } from '../api/hooks.js';
-import type { EventRecord, LogEntry, TraceDetail, TraceSummary } from '../api/types.js';
+import type { EventRecord } from '../api/types.js';
 import { ApiProblem, EmptyState, PageTitle, StateBadge, ago, clock, ms } from '../components/common.js';
 import { Waterfall } from '../components/Waterfall.js';
 import { linkProps, navigate } from '../router.js';
+import { getTrace, listEvents, listLogs, listTraces } from '../api/daemon.js';
 
 function Linked({ traceId }: { traceId: string }) {
-  const logs = usePoll((s) => api<{ items: LogEntry[] }>(`/kl/v1/logs?traceId=${traceId}&limit=200`, { signal: s }), 3000, [traceId]);
+  const logs = usePoll((s) => listLogs({ traceId, limit: 200 }, { signal: s }), 3000, [traceId]);
   const events = usePoll(
-    async (s) => (await api<{ items: EventRecord[] }>('/kl/v1/events?limit=500', { signal: s }).catch(() => ({ items: [] as EventRecord[] }))).items.filter((e) => e.traceId === traceId),
+    async (s) => (await listEvents({ limit: 500 }, { signal: s }).catch(() => ({ items: [] as EventRecord[] }))).items.filter((e) => e.traceId === traceId),
     3000,
     [traceId],
   );
@@ -58,7 +59,7 @@ function Linked({ traceId }: { traceId: string }) {
 
 function TraceView({ id }: { id: string }) {
   // A trace may still be arriving (spans are exported in batches): keep polling it.
-  const trace = usePoll((s) => api<TraceDetail>(`/kl/v1/traces/${id}`, { signal: s }), 2000, [id]);
+  const trace = usePoll((s) => getTrace(id, { signal: s }), 2000, [id]);
   if (trace.error && !trace.data) {
     if (trace.error instanceof ApiError && trace.error.status === 404 && trace.error.reason === 'NotFound') {
       return <EmptyState title="Trace not here (yet)">{trace.error.message}. Spans arrive within a few seconds of the call; this view keeps looking.</EmptyState>;
@@ -93,7 +94,7 @@ export function TracesPage({ selected, initialService = '', initialAttrs = [] }:
   for (const a of attrs) query.append('attr', a);
   if (applied.minDurationMs) query.set('minDurationMs', applied.minDurationMs);
   if (applied.status) query.set('status', applied.status);
-  const list = usePoll((s) => api<{ items: TraceSummary[] }>(`/kl/v1/traces?${query}`, { signal: s }), 3000, [query.toString()]);
+  const list = usePoll((s) => listTraces(query, { signal: s }), 3000, [query.toString()]);
   return (
     <Stack>
       <PageTitle>Traces</PageTitle>

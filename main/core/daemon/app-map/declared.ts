@@ -1,7 +1,7 @@
 // Nodes and edges from the resources in the store: what the user declared.
 import { getPath, isRecord, type KubeObject } from '../../model/index.js';
-import type { FunctionDetails } from '../../embedded/index.js';
-import type { AppMapHealth } from '../api-types.js';
+import type { FunctionDetails } from '../../api/index.js';
+import type { AppMapHealth } from '../../api/index.js';
 import type { GraphBuilder } from './graph.js';
 
 export interface DeclaredResources {

@@ -1,5 +1,5 @@
 // The app map under construction: nodes and edges by id, each collecting samples for its figures.
-import type { AppMap, AppMapEdge, AppMapEdgeKind, AppMapFigures, AppMapHealth, AppMapLinks, AppMapNode } from '../api-types.js';
+import type { AppMap, AppMapEdge, AppMapEdgeKind, AppMapFigures, AppMapHealth, AppMapLinks, AppMapNode } from '../../api/index.js';
 
 /** One observation: a request, publish or delivery attempt. */
 interface Sample {

@@ -1,5 +1,5 @@
 import type { SpanView } from '../../telemetry/index.js';
-import type { AppMap } from '../api-types.js';
+import type { AppMap } from '../../api/index.js';
 import { addDeclared, fnId, type DeclaredResources } from './declared.js';
 import { GraphBuilder } from './graph.js';
 import { addObserved } from './observed.js';

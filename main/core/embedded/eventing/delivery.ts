@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import type { ServiceRegistry } from '../module.js';
 import { parseServiceHost } from '../services/index.js';
 import { ORIGINAL_TYPE_EXTENSION } from './publisher.js';
-import { traceHeadersFromExtensions } from './trace.js';
+import { traceHeadersFromExtensions } from './trace-headers.js';
 
 export interface DeliveryResult {
   ok: boolean;

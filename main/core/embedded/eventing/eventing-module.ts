@@ -13,7 +13,7 @@ import { makeEvent, newEventId, storeEvent } from './publisher.js';
 import { SubscriptionController } from './subscriptions.js';
 import { EventTracing } from './tracing.js';
 import { EventingError, type EventingApi, type PublishInput, type ReplayOptions, type ReplayResult } from './types.js';
-import type { HeaderBag } from './trace.js';
+import type { HeaderBag } from './trace-headers.js';
 
 export interface EventingModuleOptions {
   /** The Subscription resource type; default the model's SUBSCRIPTION. */

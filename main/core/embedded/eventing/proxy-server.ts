@@ -6,7 +6,7 @@ import type { CloudEvent } from 'cloudevents';
 import { backendError, badPayload, bodyTooLarge, legacyToCloudEvent, validateLegacy, type LegacyError } from './legacy.js';
 import { invalidEvent } from './publisher.js';
 import { EventingError, type LegacyEventBody, type PublishResult } from './types.js';
-import type { HeaderBag } from './trace.js';
+import type { HeaderBag } from './trace-headers.js';
 
 /** The publisher proxy's request size limit (eventing-publisher-proxy MaxRequestSize default). */
 export const MAX_REQUEST_BYTES = 65_536;

@@ -4,7 +4,7 @@ import type { Backend } from './backend.js';
 import type { Inspector } from './inspector.js';
 import { truncateData } from './inspector.js';
 import { hasEmptySegment, publishSubject } from './naming.js';
-import { traceExtensionsFromHeaders, traceIdOf, type HeaderBag } from './trace.js';
+import { traceExtensionsFromHeaders, traceIdOf, type HeaderBag } from './trace-headers.js';
 import type { EventTracing, PublishSpan } from './tracing.js';
 import { EventingError, type EventRecord, type PublishResult, type SubscriptionRef } from './types.js';
 

@@ -6,7 +6,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Co
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import type { CloudEvent } from 'cloudevents';
-import { traceExtensionsFromHeaders, traceHeadersFromExtensions, type HeaderBag } from './trace.js';
+import { traceExtensionsFromHeaders, traceHeadersFromExtensions, type HeaderBag } from './trace-headers.js';
 import type { SubscriptionRef } from './types.js';
 
 export const EVENTING_TRACER = 'kyma-local/eventing';

@@ -145,7 +145,8 @@ export class ServerlessController {
     const fn = this.ctx.store.find(FUNCTION, namespace, name);
     if (!fn) return this.teardown(key);
     const st = await this.state(namespace, name);
-    st.desired = desiredReplicas(fn, this.ctx.profile.limits?.maxReplicas ?? 10);
+    // A debugger attaches to one process: while debugging, exactly one replica serves.
+    st.desired = st.debug ? 1 : desiredReplicas(fn, this.ctx.profile.limits?.maxReplicas ?? 10);
     st.observedGeneration = fn.metadata.generation;
     try {
       await this.reconcileFunction(st, fn);
@@ -181,7 +182,8 @@ export class ServerlessController {
       if (!st.serving) st.failure = `Not deployed: ${err.message}`;
       return;
     }
-    const hash = contentHash(cfg);
+    // Turning debugging on or off makes a new revision, like any change of how the workers start.
+    const hash = contentHash(cfg) + (st.debug ? `+debug:${st.debug.port}${st.debug.break ? ':break' : ''}` : '');
     const note = hostNodeNote(runtime);
     if (st.serving?.hash === hash && st.pendingRollback === undefined) {
       st.configCond = { type: 'ConfigurationReady', status: 'True', reason: 'SourceUpdated', message: `Revision ${st.serving.revision} is serving${note}` };

@@ -8,7 +8,8 @@ import type { EffectiveConfig } from './effective-config.js';
 import { SAVED_AT_ANNOTATION, SOURCE_DIR_ANNOTATION, type FnState, type Serving } from './function-state.js';
 import { materializeRevision, type PathMap } from './materialize.js';
 import type { RevisionError, RevisionRecord } from './types.js';
-import { startWorker, WorkerStartError, type Worker } from './workers.js';
+import { startWorker, WorkerStartError, type Worker, type WorkerDebug } from './workers.js';
+import { debugPlacement } from './debug-placement.js';
 import { toUserPaths } from './user-paths.js';
 
 
@@ -52,9 +53,10 @@ export class Deployer {
     this.ctx.services.set(st.name, st.namespace, ready.map((w) => ({ host: '127.0.0.1', port: w.port })));
   }
 
-  private async launch(st: FnState, revision: number, revDir: string, cfg: EffectiveConfig, pathMap: PathMap, replica: number): Promise<Worker> {
+  private async launch(st: FnState, revision: number, revDir: string, cfg: EffectiveConfig, pathMap: PathMap, replica: number, debug?: WorkerDebug): Promise<Worker> {
     const onWorkerLine = this.opts.onWorkerLine;
     const w = await startWorker({
+      ...(debug ? { debug } : {}),
       ctx: this.ctx,
       namespace: st.namespace,
       name: st.name,
@@ -104,7 +106,7 @@ export class Deployer {
     for (let i = 0; free.length < st.desired - s.workers.length; i++) if (!used.has(i)) free.push(i);
     if (free.length === 0) return;
     this.changed(st);
-    const started = await Promise.allSettled(free.map((i) => this.launch(st, s.revision, s.revDir, s.cfg, s.pathMap, i)));
+    const started = await Promise.allSettled(free.map((i) => this.launch(st, s.revision, s.revDir, s.cfg, s.pathMap, i, s.debug)));
     for (const r of started) {
       if (r.status === 'fulfilled') {
         if (st.serving === s) s.workers.push(r.value);
@@ -183,7 +185,16 @@ export class Deployer {
     progress(`starting ${st.desired} worker(s)…`);
     const revDir = st.history.revDir(n);
     const pathMap = await materializeRevision(revDir, cfg, depsDir);
-    const started = await Promise.allSettled(Array.from({ length: st.desired }, (_, i) => this.launch(st, n, revDir, cfg, pathMap, i)));
+    const debug = st.debug ? { ...st.debug, ...(await debugPlacement(fn, revDir, path.join(this.ctx.stateDir, 'debug', st.namespace, st.name))) } : undefined;
+    if (debug && st.serving?.debug?.port === debug.port) {
+      // The serving worker holds the inspector port: it has to go before the new one can listen there.
+      const held = st.serving;
+      st.serving = undefined;
+      this.publish(st);
+      st.history.update(held.revision, { outcome: 'superseded' });
+      await this.stopWorkers(held.workers);
+    }
+    const started = await Promise.allSettled(Array.from({ length: st.desired }, (_, i) => this.launch(st, n, revDir, cfg, pathMap, i, debug)));
     const workers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
@@ -192,7 +203,7 @@ export class Deployer {
     }
 
     const old = st.serving;
-    const serving: Serving = { revision: n, hash, cfg, pathMap, revDir, workers };
+    const serving: Serving = { revision: n, hash, cfg, pathMap, revDir, workers, ...(debug ? { debug } : {}) };
     st.serving = serving;
     st.deploying = undefined;
     st.failure = undefined;

@@ -2,7 +2,7 @@ import type { RevisionHistory } from './revision-history.js';
 import type { EffectiveConfig } from './effective-config.js';
 import type { PathMap } from './materialize.js';
 import type { CondSpec } from './status.js';
-import type { RevisionError } from './types.js';
+import type { DebugOptions, RevisionError } from './types.js';
 import type { Worker } from './workers.js';
 
 /** Annotations the dev loop sets on Functions made from folders. */
@@ -16,6 +16,8 @@ export interface Serving {
   pathMap: PathMap;
   revDir: string;
   workers: Worker[];
+  /** Set when this revision's worker runs with the inspector (kyma-local debug). */
+  debug?: DebugOptions & { handlerDir: string; handlerFile: string; fromDevFolder: boolean };
 }
 
 /** The controller's in-memory view of one Function. */
@@ -44,6 +46,8 @@ export interface FnState {
   pendingRollback?: number;
   statusChain: Promise<void>;
   statusQueued: boolean;
+  /** kyma-local debug: one replica with the inspector; every revision made meanwhile gets it too. */
+  debug?: DebugOptions;
 }
 
 export function fnKey(namespace: string, name: string): string {

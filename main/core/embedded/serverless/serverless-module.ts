@@ -9,7 +9,8 @@ import { recordRequest, UsageSampler, type MetricRecorder } from './function-met
 import { startMeshProxy, type MeshProxy } from './mesh-proxy.js';
 import { parseServiceHost } from '../services/index.js';
 import { readyCount } from './status.js';
-import type { FunctionDetails, ServerlessApi } from './types.js';
+import type { DebugSession, FunctionDetails, ServerlessApi } from './types.js';
+import net from 'node:net';
 
 export interface ServerlessModuleOptions {
   /** How long a new revision's workers may take to answer /healthz (default 10 000 ms). */
@@ -124,6 +125,24 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
     settled(ns, name) {
       return controller ? controller.settled(ns, name) : Promise.resolve();
     },
+    async debug(ns, name, debugOpts) {
+      const c = need();
+      if (!c.store.find(FUNCTION, ns, name)) throw new Error(`Function ${ns}/${name} not found`);
+      await c.settled(ns, name);
+      const st = await c.state(ns, name);
+      if (debugOpts) await checkDebugPort(debugOpts.port, st, c.states.values());
+      st.debug = debugOpts;
+      await c.enqueue(ns, name);
+      await c.settled(ns, name);
+      if (!debugOpts) return undefined;
+      const session = debugSession(st);
+      if (!session) throw new Error(`Function ${ns}/${name} did not start for debugging: ${st.lastError?.message ?? st.configCond.message}`);
+      return session;
+    },
+    debugSession(ns, name) {
+      const st = controller?.states.get(`${ns}/${name}`);
+      return st ? debugSession(st) : undefined;
+    },
   };
 
   return {
@@ -197,4 +216,25 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
       };
     },
   };
+}
+
+function debugSession(st: FnState): DebugSession | undefined {
+  const s = st.serving;
+  if (!st.debug || !s?.debug) return undefined;
+  return { namespace: st.namespace, name: st.name, revision: s.revision, port: s.debug.port, break: s.debug.break, handlerFile: s.debug.handlerFile, fromDevFolder: s.debug.fromDevFolder };
+}
+
+/** A debug port must be a free loopback port not held by another function's debug worker. */
+async function checkDebugPort(port: number, st: FnState, all: Iterable<FnState>): Promise<void> {
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new Error(`--port ${port}: the inspector port must be a number from 1024 to 65535`);
+  for (const other of all) {
+    if (other !== st && other.debug?.port === port) throw new Error(`port ${port} is already the inspector port of ${other.key} — pick another with --port, or stop that session (kyma-local debug ${other.name} --stop)`);
+  }
+  if (st.serving?.debug?.port === port) return;
+  const free = await new Promise<boolean>((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+  if (!free) throw new Error(`port ${port} on 127.0.0.1 is in use — pick another inspector port with --port`);
 }

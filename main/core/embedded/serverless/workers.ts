@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { functionServerEntry, parseLoadErrorLine, type LoadErrorReport } from '../../function-runtime/index.js';
 import type { Logger } from '../../model/index.js';
@@ -31,6 +32,14 @@ export interface Worker {
   proc: SupervisedProcess;
 }
 
+/** A worker started for `kyma-local debug`: inspector port, and where it loads the handler from. */
+export interface WorkerDebug {
+  port: number;
+  break: boolean;
+  /** Folder whose handler.js the worker loads, so the inspector reports that file. */
+  handlerDir: string;
+}
+
 export interface WorkerLaunch {
   ctx: ModuleContext;
   namespace: string;
@@ -50,6 +59,7 @@ export interface WorkerLaunch {
   onLine?: (line: string, stream: 'stdout' | 'stderr', worker: string) => void;
   /** Pre-started workers to adopt instead of spawning (hot reloads skip Node start-up and runtime loading). */
   standby?: StandbyPool;
+  debug?: WorkerDebug;
 }
 
 /** Why a worker did not become ready; `load` is set when the runtime reported a handler load error. */
@@ -82,6 +92,13 @@ function workerEnv(l: WorkerLaunch, port: number): Record<string, string> {
   const traces = ctx.endpoints.get('otlp-traces');
   if (traces) env.TRACE_COLLECTOR_ENDPOINT = traces;
   if (Object.keys(l.pathMap).length > 0) env.KYMA_LOCAL_PATH_MAP = JSON.stringify(l.pathMap);
+  if (l.debug) {
+    env.FUNC_HANDLER_DIR = l.debug.handlerDir;
+    // The handler loads from outside the revision folder; its dependencies still come from the revision's.
+    env.NODE_PATH = path.join(l.revDir, 'node_modules');
+    env.KYMA_LOCAL_DEBUG = '1';
+    if (l.debug.break) env.KYMA_LOCAL_DEBUG_BREAK = '1';
+  }
   return env;
 }
 
@@ -134,12 +151,13 @@ export async function startWorker(l: WorkerLaunch): Promise<Worker> {
   const name = `fn/${l.namespace}/${l.name}/r${l.revision}/${l.replica}`;
   let load: LoadErrorReport | undefined;
   const args = [`--max-old-space-size=${l.cfg.heapMb}`];
+  if (l.debug) args.push(`--inspect=127.0.0.1:${l.debug.port}`);
   if (Object.keys(l.pathMap).length > 0) args.push('--import', pathToFileURL(l.preload ?? PRELOAD_PATH).href);
   args.push(l.entry ?? functionServerEntry());
   const readiness = listeningReadiness(`http://127.0.0.1:${port}/healthz`, port);
   const env = workerEnv(l, port);
   // The path-map preload reads its map at start-up, so functions with secretMounts always start cold.
-  const pool = Object.keys(l.pathMap).length === 0 ? l.standby : undefined;
+  const pool = Object.keys(l.pathMap).length === 0 && !l.debug ? l.standby : undefined;
   const standby = pool ? await pool.acquire(args) : undefined;
   const adopt = standby
     ? () => {

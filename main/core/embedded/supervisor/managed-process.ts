@@ -130,7 +130,9 @@ export class ManagedProcess implements SupervisedProcess {
       return;
     }
     this.setState('Stopping');
-    signal(pid, 'SIGTERM');
+    // On Windows, kill('SIGTERM') terminates at once; a child with an IPC channel is asked to drain instead.
+    if (process.platform === 'win32' && this.child?.connected) this.child.send({ type: 'shutdown' });
+    else signal(pid, 'SIGTERM');
     const grace = this.spec.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
     const killer = setTimeout(() => {
       this.hooks.log.warn('process ignored SIGTERM; sending SIGKILL', { pid, graceMs: grace });
@@ -154,6 +156,8 @@ export class ManagedProcess implements SupervisedProcess {
         stdio: ['ignore', 'pipe', 'pipe', ...(this.spec.ipc ? (['ipc'] as const) : [])],
         // Own session: a Ctrl-C on the daemon's terminal reaches the daemon, which stops children in order.
         detached: true,
+        // Windows: a detached child would otherwise get a console window of its own.
+        windowsHide: true,
       });
     this.child = child;
     this.alive = child.pid !== undefined;

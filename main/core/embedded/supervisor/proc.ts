@@ -1,10 +1,35 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 /**
- * Process identity from /proc (Linux). A pid alone is not an identity: after a crash the kernel may hand
- * the same pid to an unrelated process, so every kill of a remembered pid first checks the start time.
+ * A process's start time, as an opaque string that identifies it together with its pid. A pid alone is not an
+ * identity: after a crash the OS may hand the same pid to an unrelated process, so every kill of a remembered
+ * pid first checks the start time. Linux reads /proc; macOS (no /proc, and no parent-death signal, so reaping
+ * at the next start is what cleans up after a killed daemon) asks `ps`; Windows asks PowerShell.
  */
-export async function procStartTime(pid: number): Promise<string | undefined> {
+export function procStartTime(pid: number): Promise<string | undefined> {
+  if (process.platform === 'linux') return procStatStartTime(pid);
+  if (process.platform === 'win32') return windowsStartTime(pid);
+  return psStartTime(pid);
+}
+
+/** Runs a command and resolves with its trimmed stdout, or undefined on any failure. */
+function output(cmd: string, args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: 5000, windowsHide: true }, (err, stdout) => resolve(err ? undefined : stdout.trim() || undefined));
+  });
+}
+
+/** `ps -o lstart=` (BSD and procps alike): the start time to the second, e.g. "Sun Nov 29 09:02:08 2026". */
+export function psStartTime(pid: number): Promise<string | undefined> {
+  return output('ps', ['-o', 'lstart=', '-p', String(pid)]);
+}
+
+function windowsStartTime(pid: number): Promise<string | undefined> {
+  return output('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `(Get-Process -Id ${pid}).StartTime.ToUniversalTime().ToString('o')`]);
+}
+
+async function procStatStartTime(pid: number): Promise<string | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.

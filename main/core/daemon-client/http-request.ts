@@ -1,0 +1,24 @@
+import { request } from 'node:http';
+
+export interface PlainResponse {
+  status: number;
+  text: string;
+}
+
+/**
+ * One request to the daemon over node:http, body read as text. The CLI's common calls use this rather than
+ * fetch: fetch loads undici, which costs a short-lived command more start time and memory than the call itself.
+ */
+export function httpRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<PlainResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, ...(init.timeoutMs ? { timeout: init.timeoutMs } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer from ${url} within ${init.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
