@@ -35,6 +35,14 @@ export const ROUTES = {
   map: '/kl/v1/map',
   /** GET the examples shipped; POST {name, dir?} writes one and starts its dev loop. */
   examples: '/kl/v1/examples',
+  gatewayApiRules: '/kl/v1/gateway/apirules',
+  gatewayTry: '/kl/v1/gateway/apirules/:namespace/:name/try',
+  gatewayIssuer: '/kl/v1/gateway/issuer',
+  gatewayToken: '/kl/v1/gateway/token',
+  gatewayRotate: '/kl/v1/gateway/rotate',
+  applications: '/kl/v1/applications',
+  applicationCall: '/kl/v1/applications/:app/call',
+  applicationSpec: '/kl/v1/applications/:app/services/:service/spec',
 
   traces: '/kl/v1/traces',
   trace: '/kl/v1/traces/:traceId',

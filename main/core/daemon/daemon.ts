@@ -25,6 +25,8 @@ import { readClusterState, writeClusterState } from './cluster-state.js';
 import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sources.js';
 import { registerAppMapRoutes } from './routes/app-map.js';
 import { registerExampleRoutes } from './routes/examples.js';
+import { registerGatewayRoutes } from './routes/gateway.js';
+import { registerApplicationRoutes } from './routes/applications.js';
 import { DevSessions } from './dev-sessions.js';
 import { createRuntime, DEFAULT_RUNTIME, type RuntimeDeps } from './runtime-factory.js';
 
@@ -82,6 +84,8 @@ export class Daemon {
     registerControlRoutes(this.router, this);
     registerEventRoutes(this.router, current);
     registerFunctionRoutes(this.router, current);
+    registerGatewayRoutes(this.router, current);
+    registerApplicationRoutes(this.router, current);
     registerTelemetryRoutes(this.router, this.telemetry);
     registerAppMapRoutes(this.router, { store: () => this.store, runtime: current, telemetry: this.telemetry });
     this.uiPublic = registerUiRoutes(this.router, { token: this.token });
