@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedLoop } from './lib-load.js';
-import { percentile, REPO, round } from './lib-proc.js';
+import { appendAll, percentile, REPO, round } from './lib-proc.js';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
@@ -53,7 +53,7 @@ try {
     for (const [acc, url] of [[fn, fnUrl], [bare, bareUrl]]) {
       const r = await closedLoop({ url, connections, warmupMs, durationMs });
       acc.rps.push(r.rps);
-      acc.lat.push(...r.latencies);
+      appendAll(acc.lat, r.latencies);
       acc.failed += r.failed;
     }
   }

@@ -10,12 +10,14 @@ import { LogsPage } from './pages/Logs.js';
 import { TracesPage } from './pages/Traces.js';
 import { MetricsPage } from './pages/Metrics.js';
 import { ResourcesPage } from './pages/Resources.js';
+import { AppMapPage } from './pages/AppMap.js';
 import { ApiRulesPage } from './pages/ApiRules.js';
 import { ApplicationsPage } from './pages/Applications.js';
 import { ServiceCatalogPage } from './pages/ServiceCatalog.js';
 
 const NAV: Array<{ route: string; label: string }> = [
   { route: '/', label: 'Overview' },
+  { route: '/map', label: 'App map' },
   { route: '/functions', label: 'Functions' },
   { route: '/events', label: 'Events' },
   { route: '/apirules', label: 'API Rules' },
@@ -35,13 +37,15 @@ function page(path: string, query: URLSearchParams): ReactNode {
     case 'functions':
       return parts.length >= 3 ? <FunctionDetailPage namespace={parts[1]!} name={parts[2]!} /> : <FunctionsPage />;
     case 'events':
-      return <EventsPage selected={parts[1]} />;
+      return <EventsPage selected={parts[1]} initialType={query.get('type') ?? ''} initialSource={query.get('source') ?? ''} />;
     case 'apirules':
       return <ApiRulesPage />;
     case 'logs':
       return <LogsPage initialTraceId={query.get('traceId') ?? undefined} initialFunction={query.get('function') ?? undefined} />;
+    case 'map':
+      return <AppMapPage />;
     case 'traces':
-      return <TracesPage selected={parts[1]} />;
+      return <TracesPage selected={parts[1]} initialService={query.get('service') ?? ''} initialAttrs={query.getAll('attr')} />;
     case 'metrics':
       return <MetricsPage />;
     case 'applications':

@@ -109,10 +109,14 @@ describe('body parsing', () => {
     const res = await post('/echo', 'x'.repeat(1024 * 1024 + 10), 'text/plain');
     expect(res.status).toBe(413);
     expect(await res.text()).toContain('REQ_MB_LIMIT');
+    // A browser calling the function must be able to read the 413 too, like every other answer.
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('answers malformed JSON with 400', async () => {
-    expect((await post('/echo', '{"a":', 'application/json')).status).toBe(400);
+    const res = await post('/echo', '{"a":', 'application/json');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });
 });
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerlessModule } from '../../main/core/embedded/serverless/index.js';
 import { fetchViaHost, nodeSpec, PRELOAD, startHarness, type Harness } from './harness.js';
 import { SERVER_ENTRY } from '../function-runtime/worker.js';
+import { SAVED_AT_ANNOTATION } from '../../main/core/workspace/index.js';
 
 let h: Harness;
 
@@ -126,9 +127,14 @@ describe('serverless controller: revisions', () => {
   it('rolls back to the previous good revision as a new revision', async () => {
     await h.apply('rb', nodeSpec(version(1)));
     await h.apply('rb', nodeSpec(version(2)));
-    await h.apply('rb', nodeSpec('module.exports = {'));
+    // The last save was a minute ago (the dev loop's annotation stays on the Function through the rollback).
+    await h.apply('rb', nodeSpec('module.exports = {'), { annotations: { [SAVED_AT_ANNOTATION]: String(Date.now() - 60_000) } });
+    const asked = Date.now();
     const made = await h.module.api.rollback('default', 'rb');
+    const took = Date.now() - asked;
     expect(made).toMatchObject({ number: 4, rollbackOf: 1, outcome: 'ready' });
+    // The rollback's own time to ready, not the time since that save.
+    expect(made.latencyMs).toBeLessThanOrEqual(took);
     expect((await h.invoke('rb')).text).toBe('v1');
     expect(h.module.api.revisions('default', 'rb').map((r) => r.outcome)).toEqual(['superseded', 'rolled-back', 'failed', 'ready']);
     expect((h.fn('rb').spec?.source as { inline: { source: string } }).inline.source).toBe(version(1));

@@ -96,6 +96,10 @@ export function registerDev(program: Command): void {
         process.stderr.write(`Stopped watching ${dirs.join(', ')}.\n`);
         return;
       }
+      // Folders the daemon already watches (an earlier `dev --detach`, the dashboard) stay watched after Ctrl-C.
+      const watched = new Set((await c.request<{ items: DevFolderState[] }>('GET', apiPath('dev'))).items.map((f) => f.root));
+      const attached = opts.detach ? [] : dirs.filter((d) => [...watched].some((r) => d === r || d.startsWith(r + '/')));
+      const owned = dirs.filter((d) => !attached.includes(d));
       let items: DevFolderState[];
       try {
         items = await addFolders(c, dirs);
@@ -110,13 +114,16 @@ export function registerDev(program: Command): void {
         process.stderr.write('The daemon keeps watching these folders; stop with `kyma-local dev --stop DIR` or `kyma-local daemon stop`.\n');
         return;
       }
-      process.stderr.write('Watching for changes — Ctrl-C to stop.\n');
+      for (const d of attached) process.stderr.write(`Attaching to the daemon's existing watch of ${d} (started earlier, e.g. with --detach); it keeps watching after Ctrl-C.\n`);
+      process.stderr.write(owned.length > 0 ? 'Watching for changes — Ctrl-C to stop.\n' : 'Following changes — Ctrl-C to stop following.\n');
       const abort = new AbortController();
       const stop = (): void => {
-        void c.request('POST', apiPath('devRemove'), { body: { dirs } }).finally(() => {
+        const done = (): void => {
           abort.abort();
           process.exit(0);
-        });
+        };
+        if (owned.length === 0) return done();
+        void c.request('POST', apiPath('devRemove'), { body: { dirs: owned } }).finally(done);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { apiPath, type AttemptRecord, type DeliverySummary, type EventSummary, type EventWithAttempts, type InspectorEntry } from '../../core/api/index.js';
+import type { DaemonClient } from '../../core/daemon-client/index.js';
 import { client } from '../context.js';
 import { parseDataArg } from '../json-arg.js';
-import { table } from '../output.js';
+import { table, toYaml } from '../output.js';
+import { CliError } from '../cli-error.js';
 
 /** "delivered 200 12 ms", "failed ×3 500", "dead-lettered ×5", "pending". */
 function deliveryText(d: DeliverySummary): string {
@@ -23,6 +25,35 @@ function eventRow(e: EventSummary): Array<string | undefined> {
 function attemptLine(a: AttemptRecord): string {
   const status = a.statusCode ? String(a.statusCode) : 'no answer';
   return `  ${a.time.slice(11, 23)} → ${a.subscription.namespace}/${a.subscription.name} attempt ${a.attempt}: ${a.outcome} (${status}, ${Math.round(a.latencyMs)} ms)${a.error ? ` — ${a.error}` : ''}`;
+}
+
+/** The event as a reader wants it: what and when, its CloudEvent attributes and headers, the data, the attempts. */
+export function eventText(ev: EventWithAttempts): string {
+  const lines = [`${ev.id}  ${ev.type}  from ${ev.source}  published ${ev.publishedAt}${ev.traceId ? `  trace ${ev.traceId}` : ''}`];
+  const section = (title: string, rec: Record<string, string>): void => {
+    const keys = Object.keys(rec).sort();
+    if (keys.length === 0) return;
+    lines.push(`${title}:`, ...keys.map((k) => `  ${k}: ${rec[k]}`));
+  };
+  section('extensions', ev.extensions);
+  if (Object.keys(ev.headers).length > 0) section('headers', ev.headers);
+  else lines.push(`headers: none (${ev.via === 'publish' || ev.via === 'legacy' ? 'the publisher sent none' : `came in via ${ev.via}, not over HTTP`})`);
+  lines.push(`data: ${JSON.stringify(ev.data)}${ev.dataTruncated ? ' (truncated)' : ''}`);
+  if (ev.attempts.length > 0) lines.push('attempts:', ...ev.attempts.map(attemptLine));
+  return lines.join('\n') + '\n';
+}
+
+/** Why the list is empty: no events at all, or none of the N kept failed. */
+async function nothingShown(c: DaemonClient, q: URLSearchParams, failedOnly: boolean): Promise<string> {
+  const publish = 'publish one with `kyma-local publish --type order.created.v1 --source myapp --data \'{"id":1}\'`';
+  const all = new URLSearchParams(q);
+  all.delete('outcome');
+  all.set('limit', '1000000');
+  const { items } = await c.request<{ items: EventSummary[] }>('GET', apiPath('events', {}, all));
+  const filtered = q.has('type') || q.has('source') || q.has('subscription');
+  if (items.length === 0) return filtered ? 'No events match these filters.' : `No events yet — ${publish}`;
+  if (!failedOnly) return 'No events match these filters.';
+  return `Nothing failed: none of the ${items.length} event(s)${filtered ? ' matching these filters' : ''} in the inspector failed or was dead-lettered.`;
 }
 
 export function registerEvents(program: Command): void {
@@ -53,7 +84,7 @@ export function registerEvents(program: Command): void {
       if (opts.output === 'json') {
         process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
       } else if (shown.length === 0 && !opts.follow) {
-        process.stderr.write('No events yet — publish one with `kyma-local publish --type order.created.v1 --source myapp --data \'{"id":1}\'`\n');
+        process.stderr.write(await nothingShown(c, q, opts.failed) + '\n');
       } else if (shown.length > 0) {
         process.stdout.write(table(['TIME', 'ID', 'TYPE', 'SOURCE', 'SUBSCRIPTIONS', 'DELIVERY'], [...shown].reverse().map(eventRow)) + '\n');
       }
@@ -75,12 +106,14 @@ export function registerEvents(program: Command): void {
     .command('event')
     .description('show one event with its payload and every delivery attempt')
     .argument('<id>', 'event id')
-    .action(async (id: string) => {
+    .option('-o, --output <format>', 'json | yaml')
+    .action(async (id: string, opts: { output?: string }) => {
+      if (opts.output && opts.output !== 'json' && opts.output !== 'yaml') throw new CliError(`unknown output format "${opts.output}" — use -o json or -o yaml`);
       const c = await client();
       const ev = await c.request<EventWithAttempts>('GET', apiPath('event', { id }));
-      process.stdout.write(`${ev.id}  ${ev.type}  from ${ev.source}  published ${ev.publishedAt}${ev.traceId ? `  trace ${ev.traceId}` : ''}\n`);
-      process.stdout.write(`data: ${JSON.stringify(ev.data)}\n`);
-      for (const a of ev.attempts) process.stdout.write(attemptLine(a) + '\n');
+      if (opts.output === 'json') process.stdout.write(JSON.stringify(ev, null, 2) + '\n');
+      else if (opts.output === 'yaml') process.stdout.write(toYaml(ev));
+      else process.stdout.write(eventText(ev));
     });
 
   program

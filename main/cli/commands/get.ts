@@ -3,6 +3,9 @@ import { APIRULE, resolveTypeName, type KubeObject, type ResourceType } from '..
 import { apiRuleLines } from '../apirule-lines.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
+import type { DaemonClient } from '../../core/daemon-client/index.js';
+import type { FunctionDetails } from '../../core/api/index.js';
+import { listFunctions } from './status.js';
 import { age, table, toYaml } from '../output.js';
 import { listObjects, objectPath } from '../resource-client.js';
 
@@ -30,6 +33,18 @@ function renderTable(type: ResourceType, items: KubeObject[], wide: boolean, all
     }),
   ]);
   return table(headers, rows);
+}
+
+/** `get functions -o wide`: the printer columns plus each function's URLs, and a curl line that works. */
+async function functionsWide(c: DaemonClient, type: ResourceType, items: KubeObject[], allNamespaces: boolean): Promise<string> {
+  const running = new Map((await listFunctions(c)).map((f) => [`${f.namespace}/${f.name}`, f]));
+  const access = (o: KubeObject): FunctionDetails['access'] => running.get(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`)?.access;
+  const base = renderTable(type, items, true, allNamespaces).split('\n');
+  const extra = table(['IN-CLUSTER URL', 'FROM THIS MACHINE'], items.map((o) => [access(o)?.inCluster, access(o) ? `${access(o)!.hostUrl} (Host: ${access(o)!.hostHeader})` : ''])).split('\n');
+  const width = Math.max(...base.map((l) => l.length));
+  const lines = base.map((l, i) => `${l.padEnd(width + 3)}${extra[i] ?? ''}`.trimEnd());
+  const curls = items.map((o) => access(o)?.curl).filter((x): x is string => !!x);
+  return [...lines, ...(curls.length ? ['', ...curls.map((x) => `# ${x}`)] : [])].join('\n') + '\n';
 }
 
 export function registerGet(program: Command): void {
@@ -61,6 +76,8 @@ export function registerGet(program: Command): void {
         process.stdout.write(toYaml(name ? items[0] : { apiVersion: 'v1', kind: 'List', items }));
       } else if (items.length === 0) {
         process.stderr.write(`No ${type.plural} found${type.namespaced && !opts.allNamespaces ? ` in ${opts.namespace} namespace` : ''}.\n`);
+      } else if (opts.output === 'wide' && type.kind === 'Function') {
+        process.stdout.write(await functionsWide(c, type, items, opts.allNamespaces));
       } else {
         process.stdout.write(renderTable(type, items, opts.output === 'wide', opts.allNamespaces) + '\n');
         if (type === APIRULE) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { findDaemon } from '../../core/daemon-client/index.js';
-import { apiPath, type DaemonStatusReport, type RuntimeStatus } from '../../core/api/index.js';
+import { findDaemon, type DaemonClient } from '../../core/daemon-client/index.js';
+import { apiPath, type DaemonStatusReport, type FunctionDetails, type RuntimeStatus } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { table } from '../output.js';
@@ -19,6 +19,23 @@ export function renderStatus(s: RuntimeStatus): string {
   ]);
   const notes = (s.notes ?? []).map((n) => `Note: ${n}`);
   return [head, '', table(['COMPONENT', 'KIND', 'STATE', 'PID', 'PORTS', 'URLS', 'MESSAGE'], rows), ...notes].join('\n');
+}
+
+/** Each function with its revision, replicas and how to reach it (in the cluster, and from this machine). */
+export function renderFunctions(items: FunctionDetails[]): string {
+  if (items.length === 0) return '';
+  const rows = items.map((f) => [`${f.namespace}/${f.name}`, f.currentRevision, `${f.readyReplicas}/${f.desiredReplicas}`, f.access?.inCluster, f.access ? `${f.access.hostUrl} (Host: ${f.access.hostHeader})` : '']);
+  const curls = items.filter((f) => f.access).map((f) => `  ${f.access!.curl}`);
+  return [table(['FUNCTION', 'REVISION', 'READY', 'IN-CLUSTER URL', 'FROM THIS MACHINE'], rows), ...(curls.length ? ['', 'Call a function from a terminal:', ...curls] : [])].join('\n');
+}
+
+/** The functions the serverless module runs; none while it is not running. */
+export async function listFunctions(c: DaemonClient): Promise<FunctionDetails[]> {
+  try {
+    return (await c.request<{ items: FunctionDetails[] }>('GET', apiPath('functions'))).items;
+  } catch {
+    return [];
+  }
 }
 
 export function registerStatus(program: Command): void {
@@ -42,6 +59,8 @@ export function registerStatus(program: Command): void {
         return;
       }
       process.stdout.write(renderStatus(report.cluster) + '\n\n');
+      const fns = renderFunctions(await listFunctions(client));
+      if (fns) process.stdout.write(fns + '\n\n');
       const rules = report.cluster.components.some((x) => x.name === 'api-gateway' && x.state === 'Ready') ? await apiRuleLines(client) : '';
       if (rules) process.stdout.write(`${rules}\n\n`);
       process.stdout.write(`Daemon: pid ${report.daemon.pid}, ${report.daemon.url}, version ${report.daemon.version}\n`);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { discoverFunctionFolders, exportManifests, readFunctionFolder, scaffoldFunction, type WorkspaceError } from '../../core/workspace/index.js';
+import { discoverFunctionFolders, exportManifests, listExamples, readFunctionFolder, scaffoldFunction, writeExample, type WorkspaceError } from '../../core/workspace/index.js';
 import type { KubeObject } from '../../core/model/index.js';
 import { CliError } from '../cli-error.js';
 
@@ -14,7 +14,30 @@ export function formatWorkspaceError(e: WorkspaceError): string {
 const RUNTIMES = ['nodejs22', 'nodejs24', 'nodejs20'] as const;
 
 export function registerWorkspace(program: Command): void {
-  const init = program.command('init').description('scaffold new things');
+  // `init function NAME --dir D` and `init --example NAME --dir D` each have a --dir: with positional options,
+  // options after a subcommand's name belong to that subcommand.
+  program.enablePositionalOptions();
+  const init = program
+    .command('init')
+    .description('scaffold new things: `init function NAME`, or a ready folder set with `init --example NAME`')
+    .option('--example <name>', 'write an example (order-flow, hello) into --dir')
+    .option('--dir <dir>', 'folder for the example (default ./<name>)')
+    .action(async (opts: { example?: string; dir?: string }) => {
+      if (!opts.example) {
+        const names = (await listExamples()).map((e) => `  ${e.name.padEnd(12)} ${e.description}`).join('\n');
+        throw new CliError(`say what to create: \`kyma-local init function NAME\` or \`kyma-local init --example NAME\`; examples:\n${names}`);
+      }
+      const dir = resolve(opts.dir ?? opts.example);
+      let files: string[];
+      try {
+        files = await writeExample(opts.example, dir);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      for (const f of files) process.stdout.write(`created ${relative(process.cwd(), join(dir, f)) || f}\n`);
+      const rel = relative(process.cwd(), dir) || '.';
+      process.stderr.write(`Next: cd ${rel} && kyma-local up && kyma-local dev . (see ${join(rel, 'README.md')})\n`);
+    });
   init
     .command('function')
     .description('create a function folder (config.yaml + handler.js + package.json, Kyma CLI format)')

@@ -21,7 +21,10 @@ export interface RevisionRecord {
   readyAt?: string;
   outcome: RevisionOutcome;
   error?: RevisionError;
-  /** readyAt − the dev loop's save time (annotation kyma-local.io/saved-at), else − when the controller saw the change. */
+  /**
+   * readyAt − the dev loop's save time (annotation kyma-local.io/saved-at), else − when the controller saw the
+   * change; for a rollback, readyAt − when the rollback was asked for.
+   */
   latencyMs?: number;
   /** Set on a revision made by rollback: the revision whose code it re-deploys. */
   rollbackOf?: number;
@@ -52,6 +55,19 @@ export interface FunctionDetails {
   lastError?: RevisionError & { revision?: number };
   /** Folder holding the function's revisions and history. */
   stateDir: string;
+  /** How to reach it; absent while serverless is not running. */
+  access?: FunctionAccess;
+}
+
+/** The ways to call a function over plain HTTP. */
+export interface FunctionAccess {
+  /** What other functions call: http://NAME.NAMESPACE.svc.cluster.local */
+  inCluster: string;
+  /** From the host: the local mesh, which routes by the Host header below. */
+  hostUrl: string;
+  hostHeader: string;
+  /** A command that works from a terminal on this machine. */
+  curl: string;
 }
 
 /** `kyma-local debug`: the Node inspector's loopback port, and whether every invocation stops before the handler. */

@@ -11,6 +11,8 @@ export type * from './events.js';
 export type * from './functions.js';
 export type * from './telemetry.js';
 export type * from './resources.js';
+export * from './invoke.js';
+export type * from './app-map.js';
 export type * from './gateway.js';
 export type * from './applications.js';
 export type { UpPlan } from './plan.js';

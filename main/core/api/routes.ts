@@ -33,6 +33,10 @@ export const ROUTES = {
   /** Any method; the rest of the path and the query go to the function. */
   functionInvoke: '/kl/v1/functions/:namespace/:name/invoke*',
 
+  /** The app map: declared resources and observed traffic (?windowMs=). */
+  map: '/kl/v1/map',
+  /** GET the examples shipped; POST {name, dir?} writes one and starts its dev loop. */
+  examples: '/kl/v1/examples',
   gatewayApiRules: '/kl/v1/gateway/apirules',
   gatewayTry: '/kl/v1/gateway/apirules/:namespace/:name/try',
   gatewayIssuer: '/kl/v1/gateway/issuer',

@@ -24,6 +24,8 @@ import { registerDevRoutes } from './routes/dev.js';
 import { capability } from './routes/capability.js';
 import { readClusterState, writeClusterState } from './cluster-state.js';
 import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sources.js';
+import { registerAppMapRoutes } from './routes/app-map.js';
+import { registerExampleRoutes } from './routes/examples.js';
 import { registerGatewayRoutes } from './routes/gateway.js';
 import { registerApplicationRoutes } from './routes/applications.js';
 import { DevSessions } from './dev-sessions.js';
@@ -109,11 +111,13 @@ export class Daemon {
     registerGatewayRoutes(this.router, current);
     registerApplicationRoutes(this.router, current);
     registerTelemetryRoutes(this.router, this.telemetry);
+    registerAppMapRoutes(this.router, { store: () => this.store, runtime: current, telemetry: this.telemetry });
     this.uiPublic = registerUiRoutes(this.router, { sessions: this.sessions });
     this.dev = new DevSessions(() => capability(this.runtime, 'dev'), this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
     registerDevRoutes(this.router, this.dev);
     registerDoctorRoutes(this.router, this);
     registerSnapshotRoutes(this.router, this);
+    registerExampleRoutes(this.router, this.dev);
     this.server = createServer((req, res) => void this.handle(req, res));
     // Watches and NDJSON streams are long-lived; the default 5 min request timeout would cut them.
     this.server.requestTimeout = 0;

@@ -33,6 +33,8 @@ function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFuncti
     e.type === 'entity.too.large'
       ? `Request body too large: the limit is REQ_MB_LIMIT=${String(res.locals.limitMb)} MB`
       : (e.message ?? 'Bad request');
+  // The parsers run before the CORS middleware; without this a browser could not read why its call failed.
+  res.header('Access-Control-Allow-Origin', '*');
   res.status(status).type('text/plain').send(message);
 }
 

@@ -55,6 +55,8 @@ export interface Telemetry {
   recordMetric(name: string, kind: MetricKind, value: number, attributes?: Record<string, string | number | boolean>, opts?: RecordMetricOptions): void;
   searchTraces(q?: TraceQuery): TraceSummary[];
   getTrace(traceId: string): TraceDetail | undefined;
+  /** Every stored span that ended at or after `sinceMs` (the app map's window), oldest trace first. */
+  recentSpans(sinceMs: number): SpanView[];
   queryLogs(q?: LogQuery): LogEntry[];
   queryMetrics(q?: MetricQuery): MetricSeries[];
   onSpans(listener: (spans: SpanView[]) => void): () => void;
@@ -161,6 +163,14 @@ export function createTelemetry(opts: TelemetryOptions = {}): Telemetry {
     },
     searchTraces: (q = {}) => searchTraces(spans, q),
     getTrace: (id) => getTrace(spans, id),
+    recentSpans(sinceMs) {
+      const out: SpanView[] = [];
+      for (const t of spans.oldestFirst()) {
+        if (t.endMs < sinceMs) continue;
+        for (const s of t.spans) if (s.startMs + s.durationMs >= sinceMs) out.push(spanView(s));
+      }
+      return out;
+    },
     queryLogs: (q = {}) => logs.query(q),
     queryMetrics: (q = {}) => metrics.query(q),
     onSpans: (l) => spanListeners.add(l),

@@ -18,3 +18,4 @@ export { FUNCTION_API_VERSION, SAVED_AT_ANNOTATION, SOURCE_DIR_ANNOTATION } from
 export { SUBSCRIPTION_API_VERSION, functionSink } from './to-subscription.js';
 export { APIRULE_API_VERSION, DEFAULT_GATEWAY } from './to-apirule.js';
 export { dns1123LabelProblem, suggestName } from './names.js';
+export { EXAMPLES_DIR, listExamples, writeExample, type ExampleInfo } from './examples.js';

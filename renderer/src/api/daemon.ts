@@ -3,6 +3,7 @@
 import { apiPath } from '../../../main/core/api/index.js';
 import { api } from './client.js';
 import type {
+  AppMap,
   DaemonStatusReport,
   DebugInfo,
   DevFolderState,
@@ -20,6 +21,11 @@ import type {
 } from '../../../main/core/api/index.js';
 
 type Opts = { signal?: AbortSignal };
+/** An example shipped with Kyma Local (workspace/examples.ts). */
+export interface ExampleInfo {
+  name: string;
+  description: string;
+}
 type Query = Record<string, string | number | undefined>;
 
 export const getStatus = (o: Opts = {}) => api<DaemonStatusReport>(apiPath('status'), o);
@@ -53,3 +59,8 @@ export const listMetrics = (o: Opts = {}) => api<Items<MetricSeries>>(apiPath('m
 
 /** The NDJSON path that brings the cluster up or down (ProgressLine per line). */
 export const clusterPath = (action: 'up' | 'down') => apiPath(action);
+
+export const getAppMap = (o: Opts = {}) => api<AppMap>(apiPath('map'), o);
+export const listExamples = (o: Opts = {}) => api<Items<ExampleInfo>>(apiPath('examples'), o);
+/** Writes the example (into ~/kyma-local-examples/NAME unless `dir`) and starts its dev loop. */
+export const startExample = (name: string, dir?: string) => api<{ dir: string; files: string[] }>(apiPath('examples'), { method: 'POST', body: { name, ...(dir ? { dir } : {}) } });

@@ -49,3 +49,5 @@ declare global {
     kymaLocal?: DesktopBridge;
   }
 }
+
+export type { AppMap, AppMapNode, AppMapEdge, AppMapFigures, AppMapHealth, AppMapLinks } from '../../../main/core/api/index.js';

@@ -9,11 +9,11 @@ import { EVENTS_STREAM, getEvent } from '../api/daemon.js';
 import { PublishForm } from '../components/events/PublishForm.js';
 import { EventDetail } from '../components/events/EventDetail.js';
 
-export function EventsPage({ selected }: { selected: string | undefined }) {
+export function EventsPage({ selected, initialType = '', initialSource = '' }: { selected: string | undefined; initialType?: string; initialSource?: string }) {
   const book = useRef(new EventBook());
   const [version, setVersion] = useState(0);
   const initial = usePoll(loadRecentEvents, 0, []);
-  const [filter, setFilter] = useState({ type: '', source: '', state: null as string | null });
+  const [filter, setFilter] = useState({ type: initialType, source: initialSource, state: null as string | null });
   useEffect(() => {
     if (initial.data) {
       book.current.load(initial.data);

@@ -8,6 +8,7 @@ import { ClusterControls } from '../components/overview/ClusterControls.js';
 import { ComponentsTable } from '../components/overview/ComponentsTable.js';
 import { linkProps } from '../router.js';
 import { SnapshotCard } from '../components/overview/SnapshotCard.js';
+import { StartFromExample } from '../components/StartFromExample.js';
 
 export function OverviewPage() {
   const status = usePoll((s) => getStatus({ signal: s }), 2000, []);
@@ -46,6 +47,7 @@ export function OverviewPage() {
       </SimpleGrid>
 
       <SnapshotCard onDone={() => status.reload()} />
+      {cluster.phase !== 'Stopped' && <StartFromExample />}
 
       <Card withBorder>
         <Title order={4} mb="xs">

@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Grid, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, CloseButton, Grid, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError } from '../api/client.js';
 import { usePoll } from '../api/hooks.js';
@@ -84,11 +84,14 @@ function TraceView({ id }: { id: string }) {
   );
 }
 
-export function TracesPage({ selected }: { selected: string | undefined }) {
-  const [q, setQ] = useState({ service: '', minDurationMs: '', status: null as string | null });
+export function TracesPage({ selected, initialService = '', initialAttrs = [] }: { selected: string | undefined; initialService?: string; initialAttrs?: string[] }) {
+  const [q, setQ] = useState({ service: initialService, minDurationMs: '', status: null as string | null });
   const [applied, setApplied] = useState(q);
+  // Attribute filters come from links (the app map's edges): shown, and removable, not typed.
+  const [attrs, setAttrs] = useState(initialAttrs);
   const query = new URLSearchParams({ limit: '100' });
   if (applied.service) query.set('service', applied.service);
+  for (const a of attrs) query.append('attr', a);
   if (applied.minDurationMs) query.set('minDurationMs', applied.minDurationMs);
   if (applied.status) query.set('status', applied.status);
   const list = usePoll((s) => listTraces(query, { signal: s }), 3000, [query.toString()]);
@@ -100,6 +103,11 @@ export function TracesPage({ selected }: { selected: string | undefined }) {
         <TextInput label="Slower than" placeholder="e.g. 100ms" value={q.minDurationMs} onChange={(e) => setQ({ ...q, minDurationMs: e.currentTarget.value })} w={140} />
         <Select label="Status" clearable placeholder="any" data={['ok', 'error']} value={q.status} onChange={(v) => setQ({ ...q, status: v })} w={120} />
         <Button onClick={() => setApplied(q)}>Search</Button>
+        {attrs.map((a) => (
+          <Badge key={a} variant="light" size="lg" data-testid="trace-attr-filter" rightSection={<CloseButton size="xs" aria-label={`Remove filter ${a}`} onClick={() => setAttrs(attrs.filter((x) => x !== a))} />}>
+            {a}
+          </Badge>
+        ))}
       </Group>
       {list.error && <ApiProblem error={list.error} what="Traces" next={<Text size="sm">Traces are recorded by the daemon's telemetry once the cluster runs; invoke a function to make one.</Text>} />}
       <Grid>

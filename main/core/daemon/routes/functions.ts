@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ApiError, failureStatus, isRecord } from '../../model/index.js';
-import { ROUTES, type DebugInfo, type DebugSession } from '../../api/index.js';
+import { INVOKE_DURATION_HEADER, INVOKE_FORWARD_PREFIX, ROUTES, type DebugInfo, type DebugSession } from '../../api/index.js';
 import type { FunctionsCapability } from '../../runtime.js';
 import type { Router } from '../http/router.js';
 import { readJson, sendError, sendJson, sendStatus } from '../http/toolkit.js';
@@ -17,7 +17,10 @@ function debugging(runtime: CurrentRuntime): FunctionsCapability {
   return api;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'cookie', 'origin', 'content-length']);
+/** Headers about this one connection; the proxy sets its own. */
+const CONNECTION_LEVEL = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length']);
+/** ...plus the daemon's own credentials and checks, which the function must never see. */
+const HOP_BY_HOP = new Set([...CONNECTION_LEVEL, 'host', 'authorization', 'cookie', 'origin']);
 
 /**
  * Proxies an invocation to the function through the mesh (the same path in-cluster callers take), so the CLI
@@ -27,11 +30,18 @@ function invoke(api: FunctionsCapability, ns: string, name: string, path: string
   const target = api.functionUrl(ns, name);
   const headers: Record<string, string | string[]> = { host: target.host };
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+  // Headers the caller meant for the function itself (Origin for a CORS check, its own Authorization, …).
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined || !k.startsWith(INVOKE_FORWARD_PREFIX)) continue;
+    delete headers[k];
+    const name = k.slice(INVOKE_FORWARD_PREFIX.length);
+    if (name && name !== 'host' && !CONNECTION_LEVEL.has(name)) headers[name] = v;
+  }
   const started = performance.now();
   const upstream = httpRequest(`${target.url}${path}`, { method: req.method ?? 'GET', headers }, (up) => {
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
-    out['x-kyma-local-duration-ms'] = (performance.now() - started).toFixed(1);
+    out[INVOKE_DURATION_HEADER] = (performance.now() - started).toFixed(1);
     res.writeHead(up.statusCode ?? 502, out);
     up.pipe(res);
   });

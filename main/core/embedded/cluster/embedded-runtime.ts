@@ -9,6 +9,8 @@ import { ensureNatsServer, startNats, type RunningNats } from '../nats/index.js'
 import { createServiceRegistry } from '../services/index.js';
 import { createSupervisor, reapOrphans, type Supervisor } from '../supervisor/index.js';
 import { NOT_IMPLEMENTED, processToComponentState, START_ORDER } from './module-order.js';
+import { AbsentModuleStatus } from './absent-module-status.js';
+import type { ModuleAbsence } from '../../profiles/index.js';
 
 export interface EmbeddedRuntimeOptions {
   /** The cluster's state dir: children.json, JetStream data and module data live under it. */
@@ -56,6 +58,7 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
   private readonly log: Logger;
   private cluster: Cluster | undefined;
   private upping: Promise<RuntimeStatus> | undefined;
+  private readonly absentStatus: AbsentModuleStatus;
   private downing: Promise<void> | undefined;
   /** Set by prepare() so the first `up` does not reap the same state dir again. */
   private reaped = false;
@@ -63,6 +66,7 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
 
   constructor(private readonly opts: EmbeddedRuntimeOptions) {
     this.log = opts.log;
+    this.absentStatus = new AbsentModuleStatus(opts.store, opts.log.child({ component: 'absent-modules' }));
     this.supervisor = createSupervisor({ stateDir: opts.stateDir, log: opts.log.child({ component: 'supervisor' }) });
     // The dev loop writes to the daemon's store, which the embedded modules watch.
     this.capabilities = { dev: { apply: (obj) => applyObject(opts.store, obj) } };
@@ -171,6 +175,13 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
     c.unsubscribe.push(c.nats.process.onStateChange((s) => emit({ component: 'nats', state: processToComponentState(s.state), ...(s.message ? { message: s.message } : {}) })));
     emit({ component: 'nats', state: 'Ready', message: c.nats.url });
 
+    const absent = new Map<ModuleName, ModuleAbsence>();
+    for (const name of START_ORDER) {
+      if (!profile.modules.includes(name)) absent.set(name, 'Disabled');
+      else if (!this.factories.has(name)) absent.set(name, 'NotImplemented');
+    }
+    await this.absentStatus.clearFor(START_ORDER.filter((m) => !absent.has(m)));
+
     const missing: string[] = [];
     for (const name of START_ORDER) {
       if (!profile.modules.includes(name)) continue;
@@ -198,6 +209,7 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
     }
     if (missing.length > 0) c.notes.push(`Not implemented yet in the embedded runtime: ${missing.join(', ')}`);
     c.phase = 'Ready';
+    this.absentStatus.start(absent, profile.name);
     return this.status();
   }
 
@@ -223,6 +235,7 @@ class EmbeddedRuntimeImpl implements EmbeddedRuntime {
 
   private async bringDown(onProgress?: ProgressListener): Promise<void> {
     if (this.upping) await this.upping.catch(() => undefined);
+    this.absentStatus.stop();
     const c = this.cluster;
     const emit = (component: string, state: ProgressEvent['state'], message?: string): void =>
       this.emit({ component, state, ...(message ? { message } : {}) }, onProgress);

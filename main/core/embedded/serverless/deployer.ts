@@ -10,6 +10,7 @@ import { materializeRevision, type PathMap } from './materialize.js';
 import type { RevisionError, RevisionRecord } from './types.js';
 import { startWorker, WorkerStartError, type Worker, type WorkerDebug } from './workers.js';
 import { debugPlacement } from './debug-placement.js';
+import { toUserPaths } from './user-paths.js';
 
 
 function where(e: RevisionError): string {
@@ -53,6 +54,7 @@ export class Deployer {
   }
 
   private async launch(st: FnState, revision: number, revDir: string, cfg: EffectiveConfig, pathMap: PathMap, replica: number, debug?: WorkerDebug): Promise<Worker> {
+    const onWorkerLine = this.opts.onWorkerLine;
     const w = await startWorker({
       ...(debug ? { debug } : {}),
       ctx: this.ctx,
@@ -68,7 +70,7 @@ export class Deployer {
       ...(this.opts.workerEntry ? { entry: this.opts.workerEntry } : {}),
       ...(this.opts.preloadPath ? { preload: this.opts.preloadPath } : {}),
       log: this.log,
-      ...(this.opts.onWorkerLine ? { onLine: this.opts.onWorkerLine } : {}),
+      ...(onWorkerLine ? { onLine: (line, stream, worker) => onWorkerLine(toUserPaths(line, revDir, st.sourceDir), stream, worker) } : {}),
       ...(this.opts.standby ? { standby: this.opts.standby } : {}),
     });
     this.all.add(w);
@@ -135,6 +137,7 @@ export class Deployer {
   async deploy(st: FnState, fn: KubeObject, cfg: EffectiveConfig, hash: string, note: string): Promise<void> {
     const rollbackOf = st.pendingRollback;
     st.pendingRollback = undefined;
+    st.sourceDir = fn.metadata.annotations?.[SOURCE_DIR_ANNOTATION];
     const generation = fn.metadata.generation ?? 0;
     // After a daemon restart, the last good revision with the same content is started again under its number.
     const last = st.history.list().reverse().find((r) => r.outcome === 'ready');
@@ -209,7 +212,8 @@ export class Deployer {
     this.publish(st); // the atomic switch: from here on the mesh only picks the new workers
     const readyAt = Date.now();
     const savedAt = Number(fn.metadata.annotations?.[SAVED_AT_ANNOTATION]);
-    const since = Number.isFinite(savedAt) && savedAt > 0 ? savedAt : st.seenAt;
+    // A rollback's latency runs from the rollback request (seenAt), not from the last save of the folder.
+    const since = rollbackOf === undefined && Number.isFinite(savedAt) && savedAt > 0 ? savedAt : st.seenAt;
     if (!resume) st.history.update(n, { outcome: 'ready', readyAt: new Date(readyAt).toISOString(), latencyMs: Math.max(0, readyAt - since) });
     st.configCond = { type: 'ConfigurationReady', status: 'True', reason: 'SourceUpdated', message: `Revision ${n} is serving${note}` };
     this.changed(st);

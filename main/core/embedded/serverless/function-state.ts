@@ -40,6 +40,8 @@ export interface FnState {
   observedGeneration?: number;
   /** When the controller saw the latest change (for save→ready latency without a saved-at annotation). */
   seenAt: number;
+  /** The user's function folder (dev loop), for mapping paths in log lines; undefined for YAML-applied ones. */
+  sourceDir?: string;
   /** Set by rollback(): the next revision records rollbackOf and is made even if the content is unchanged. */
   pendingRollback?: number;
   statusChain: Promise<void>;

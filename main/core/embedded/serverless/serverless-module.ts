@@ -50,6 +50,12 @@ function details(st: FnState): FunctionDetails {
   };
 }
 
+function withAccess(d: FunctionDetails, meshUrl: string | undefined): FunctionDetails {
+  if (!meshUrl) return d;
+  const hostHeader = `${d.name}.${d.namespace}.svc.cluster.local`;
+  return { ...d, access: { inCluster: `http://${hostHeader}`, hostUrl: meshUrl, hostHeader, curl: `curl -H 'Host: ${hostHeader}' ${meshUrl}/` } };
+}
+
 /** The embedded serverless module: Functions → revisions → worker processes, plus the local service mesh. */
 export function createServerlessModule(opts: ServerlessModuleOptions = {}): ServerlessModule {
   let state: ComponentState = 'Stopped';
@@ -88,6 +94,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
       });
       const before = st.history.list().at(-1)?.number ?? 0;
       st.pendingRollback = target;
+      st.seenAt = Date.now();
       // The spec takes the old code so that the store, kubectl and a daemon restart agree with what serves.
       const inline = isRecord(fn.spec?.source) && isRecord(fn.spec.source.inline) ? fn.spec.source.inline : {};
       const patch = { spec: { source: { inline: { ...inline, source: code.source, dependencies: code.dependencies || null } } } };
@@ -110,10 +117,10 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
     },
     details(ns, name) {
       const st = controller?.states.get(`${ns}/${name}`);
-      return st ? details(st) : undefined;
+      return st ? withAccess(details(st), mesh?.url) : undefined;
     },
     list() {
-      return [...(controller?.states.values() ?? [])].map(details);
+      return [...(controller?.states.values() ?? [])].map((st) => withAccess(details(st), mesh?.url));
     },
     settled(ns, name) {
       return controller ? controller.settled(ns, name) : Promise.resolve();

@@ -1,0 +1,7 @@
+module.exports = {
+  main: async function (event) {
+    const name = (event.data && event.data.name) || 'world';
+    console.log(`greeting ${name}`);
+    return { message: `Hello, ${name}!` };
+  },
+};
