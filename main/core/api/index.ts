@@ -13,3 +13,5 @@ export type * from './telemetry.js';
 export type * from './resources.js';
 export type { DoctorCheck } from './doctor.js';
 export type { UpPlan } from './plan.js';
+export type * from './gateway.js';
+export type * from './applications.js';

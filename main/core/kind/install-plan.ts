@@ -51,6 +51,7 @@ const NEEDS: Record<ModuleName, InstallableModule[]> = {
   'api-gateway': ['istio', 'api-gateway'],
   telemetry: ['telemetry'],
   'application-connector': [],
+  'btp-operator': [],
 };
 
 /**
@@ -130,6 +131,12 @@ export function installPlan(input: PlanInput): InstallPlan {
     skipped.push({
       module: 'application-connector',
       reason: 'application-connector-manager publishes no release manifest; render one with `make render-manifest` in kyma-project/application-connector-manager and apply it yourself',
+    });
+  }
+  if (input.modules.includes('btp-operator')) {
+    skipped.push({
+      module: 'btp-operator',
+      reason: 'the SAP BTP service operator needs a BTP subaccount and its credentials; install it yourself (kyma-project/btp-manager) — the embedded runtime\'s local broker is not installed on kind',
     });
   }
   return { namespace: NS, steps, skipped };
