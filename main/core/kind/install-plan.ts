@@ -136,7 +136,7 @@ export function installPlan(input: PlanInput): InstallPlan {
   if (input.modules.includes('btp-operator')) {
     skipped.push({
       module: 'btp-operator',
-      reason: 'the SAP BTP service operator needs a BTP subaccount and its credentials; install it yourself (kyma-project/btp-manager) — the embedded runtime\'s local broker is not installed on kind',
+      reason: 'the SAP BTP service operator provisions services in a BTP subaccount (it needs its credentials); the local OSB catalog runs on the embedded runtime only — install the operator with its Helm chart against your subaccount',
     });
   }
   return { namespace: NS, steps, skipped };

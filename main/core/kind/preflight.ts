@@ -21,7 +21,7 @@ const GiB = 1024 ** 3;
  * Rough memory each module's pods take on one node, from community measurements (local-kyma PR #73: about
  * 5.2 GB used for a full install, 8 GB recommended) — enough to warn, not to plan capacity.
  */
-const MODULE_MEM_GIB: Record<ModuleName, number> = { 'api-gateway': 2, eventing: 0.8, serverless: 0.6, telemetry: 0.8, 'application-connector': 0.3, 'btp-operator': 0.3 };
+const MODULE_MEM_GIB: Record<ModuleName, number> = { 'api-gateway': 2, eventing: 0.8, serverless: 0.6, telemetry: 0.8, 'application-connector': 0.3, 'btp-operator': 0.2 };
 const CLUSTER_BASE_GIB = 1.5;
 
 export function memoryNeededGiB(modules: readonly ModuleName[]): number {

@@ -7,10 +7,10 @@ import {
   type EventingSettings,
   type KindPortMapping,
   type KindSettings,
-  type KubernetesSettings,
   type OidcClient,
   type OidcSettings,
   type OidcUser,
+  type KubernetesSettings,
   type ModuleName,
   type Profile,
   type ProfileLimits,
@@ -65,7 +65,7 @@ export function parseProfile(text: string, file: string): Profile {
 }
 
 function readSpec(r: YamlReader, spec: Map, p: Profile): void {
-  r.checkKeys(spec, 'spec', ['runtime', 'modules', 'ports', 'limits', 'retention', 'eventing', 'natsServer', 'kind', 'kubernetes', 'oidc']);
+  r.checkKeys(spec, 'spec', ['runtime', 'modules', 'ports', 'limits', 'retention', 'eventing', 'natsServer', 'kind', 'oidc', 'kubernetes']);
   const runtime = r.child(spec, 'runtime');
   if (r.present(runtime)) {
     const v = r.string(runtime, 'spec.runtime');
