@@ -11,7 +11,9 @@ export interface PlainResponse {
  */
 export function httpRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<PlainResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, ...(init.timeoutMs ? { timeout: init.timeoutMs } : {}) }, (res) => {
+    // Without a timeout of our own, 0 turns off the socket timeout that Node 20's keep-alive global agent sets
+    // (5 s), which otherwise cuts any slower answer (e.g. `up --dry-run` loading the kind runtime on a busy machine).
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers ?? {}, timeout: init.timeoutMs ?? 0 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
