@@ -1,6 +1,7 @@
 import type { KubeObject } from './model/index.js';
 import type { ModuleName, Profile, RuntimeKind } from './profiles/index.js';
 import type {
+  ApiRuleView,
   ApplicationsResponse,
   ApplyOutcome,
   ComponentState,
@@ -14,7 +15,10 @@ import type {
   GatewayCallRequest,
   GatewayCallResponse,
   InspectorEntry,
+  IssuerInfo,
   LegacyEventBody,
+  MintedToken,
+  MintRequest,
   ProgressEvent,
   PublishInput,
   PublishResult,
@@ -24,6 +28,8 @@ import type {
   RevisionRecord,
   RuntimePhase,
   RuntimeStatus,
+  TryAnswer,
+  TryRequest,
   ServiceSpecResponse,
 } from './api/index.js';
 
@@ -61,6 +67,7 @@ export interface RuntimeCapabilities {
   functions?: Capability<FunctionsCapability>;
   events?: Capability<EventsCapability>;
   dev?: DevLoopCapability;
+  gateway?: Capability<GatewayCapability>;
   applications?: Capability<ApplicationsCapability>;
 }
 
@@ -128,6 +135,17 @@ export interface ApplicationsCapability {
 /** The dev loop: how function folders' resources reach the cluster (create or update, like `kubectl apply`). */
 export interface DevLoopCapability {
   apply(obj: KubeObject): Promise<{ outcome: ApplyOutcome; object: KubeObject }>;
+}
+
+/** The API gateway: APIRules as served (URL, curl line, state) and the local OIDC issuer. */
+export interface GatewayCapability {
+  url(): string;
+  apiRules(): ApiRuleView[];
+  issuer(): IssuerInfo;
+  /** Rejects with an error whose message says what to fix (unknown user, scope not allowed, bad ttl). */
+  mint(req: MintRequest): Promise<MintedToken>;
+  rotate(): Promise<{ kid: string; retired: string[] }>;
+  tryIt(namespace: string, name: string, req: TryRequest): Promise<TryAnswer>;
 }
 
 export type { ModuleName };

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { apiToken, createTestHome, type TestHome } from '../helpers/cli.js';
@@ -147,6 +148,28 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium against a real dae
     expect(await page.getByTestId('span-row').count()).toBeGreaterThan(0);
     await page.getByTestId('trace-logs').getByText('e2e-log Howdy').waitFor({ timeout: 30_000 });
     await screenshot(page, 'trace');
+  });
+
+  it('starts debugging from the function page and shows where to attach, then stops it', async () => {
+    await nav(page, 'Functions');
+    await page.getByRole('link', { name: 'hello', exact: true }).click();
+    const panel = page.getByTestId('debug-panel');
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    await panel.getByLabel('Inspector port').fill(String(port));
+    await panel.getByRole('button', { name: 'Debug' }).click();
+    await panel.getByRole('button', { name: 'Stop debugging' }).waitFor({ timeout: 60_000 });
+    const text = await panel.innerText();
+    expect(text).toContain(`127.0.0.1:${port}`);
+    expect(text).toContain(join(fnDir, 'handler.js'));
+    expect(text).toContain('"request": "attach"');
+    await screenshot(page, 'function-debug');
+    await panel.getByRole('button', { name: 'Stop debugging' }).click();
+    await panel.getByRole('button', { name: 'Debug' }).waitFor({ timeout: 60_000 });
   });
 
   it('shows the log line live on the Logs page and its structured fields', async () => {

@@ -1,30 +1,11 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { apiPath, type DebugInfo } from '../../core/api/index.js';
+import { apiPath, vscodeAttachConfig, type DebugInfo } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 
 function nsName(fn: string, namespace: string): [string, string] {
   return fn.includes('/') ? (fn.split('/', 2) as [string, string]) : [namespace, fn];
-}
-
-/** A VS Code "attach" configuration; with `restart` it re-attaches after every save (each save is a new process). */
-export function vscodeLaunch(info: DebugInfo): string {
-  const s = info.session;
-  const dir = s.handlerFile.replace(/[/\\][^/\\]+$/, '');
-  const config = {
-    type: 'node',
-    request: 'attach',
-    name: `Kyma Local: ${s.name}`,
-    address: '127.0.0.1',
-    port: s.port,
-    restart: true,
-    // A dev folder's handler runs from the folder itself: both roots are the same path.
-    localRoot: s.fromDevFolder ? dir : '${workspaceFolder}',
-    remoteRoot: dir,
-    skipFiles: ['<node_internals>/**'],
-  };
-  return JSON.stringify(config, null, 2);
 }
 
 function printSession(info: DebugInfo): void {
@@ -38,7 +19,7 @@ function printSession(info: DebugInfo): void {
     info.devtoolsUrl ? `  Chrome DevTools: ${info.devtoolsUrl}` : '  Chrome DevTools: open chrome://inspect and add 127.0.0.1:' + String(s.port),
     info.webSocketDebuggerUrl ? `  CDP WebSocket: ${info.webSocketDebuggerUrl}` : '',
     '  VS Code (.vscode/launch.json, "configurations"):',
-    vscodeLaunch(info).replace(/^/gm, '    '),
+    JSON.stringify(vscodeAttachConfig(info), null, 2).replace(/^/gm, '    '),
     `Stop with: kyma-local debug ${s.namespace === 'default' ? s.name : `${s.namespace}/${s.name}`} --stop`,
   ];
   process.stdout.write(out.filter(Boolean).join('\n') + '\n');

@@ -2,6 +2,7 @@
 // Pure TypeScript without node:* imports, so the dashboard (DOM lib) imports it as it is.
 export * from './routes.js';
 export * from './status.js';
+export * from './debug.js';
 export type * from './runtime-status.js';
 export type * from './progress.js';
 export type * from './daemon-status.js';
@@ -10,4 +11,5 @@ export type * from './events.js';
 export type * from './functions.js';
 export type * from './telemetry.js';
 export type * from './resources.js';
+export type * from './gateway.js';
 export type * from './applications.js';

@@ -18,7 +18,9 @@ export function workerLineToTelemetry(telemetry: Telemetry, line: string, stream
   if (!m || line.trim() === '') return;
   const [, namespace, fn, revision, replica] = m;
   const resource = { service: fn!, function: fn!, namespace: namespace!, replica: `${fn}-r${revision}-${replica}`, revision: revision! };
-  const fallback: LogLevelName = stream === 'stderr' ? 'error' : 'info';
+  // Node's inspector announces itself on stderr (kyma-local debug); that is news, not an error.
+  const inspector = /^(Debugger listening on |Debugger attached\.|Waiting for the debugger to disconnect|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector)/.test(line);
+  const fallback: LogLevelName = stream === 'stderr' && !inspector ? 'error' : 'info';
   if (line.startsWith('{')) {
     try {
       const j = JSON.parse(line) as Record<string, unknown>;

@@ -16,3 +16,4 @@ export * from './registry.js';
 export * from './label-selector.js';
 export * from './apirule-v2.js';
 export * from './apirule-v1beta1.js';
+export * from './service-types.js';

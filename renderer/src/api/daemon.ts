@@ -4,10 +4,13 @@ import { apiPath } from '../../../main/core/api/index.js';
 import { api } from './client.js';
 import type {
   DaemonStatusReport,
+  DebugInfo,
   DevFolderState,
   EventRecord,
   EventWithAttempts,
   FunctionDetails,
+  FunctionWithRevisions,
+  Items,
   LogEntry,
   MetricSeries,
   ProfileSummary,
@@ -18,11 +21,6 @@ import type {
 
 type Opts = { signal?: AbortSignal };
 type Query = Record<string, string | number | undefined>;
-interface Items<T> {
-  items: T[];
-}
-
-export type FunctionWithRevisions = FunctionDetails & { revisions: RevisionRecord[] };
 
 export const getStatus = (o: Opts = {}) => api<DaemonStatusReport>(apiPath('status'), o);
 export const listProfiles = (o: Opts = {}) => api<Items<ProfileSummary>>(apiPath('profiles'), o);
@@ -32,6 +30,9 @@ export const getFunction = (namespace: string, name: string, o: Opts = {}) => ap
 export const listRevisions = (namespace: string, name: string, o: Opts = {}) => api<Items<RevisionRecord>>(apiPath('functionRevisions', { namespace, name }), o);
 export const rollback = (namespace: string, name: string, to: number) => api<RevisionRecord>(apiPath('functionRollback', { namespace, name }), { method: 'POST', body: { to } });
 /** The invoke path of a function (rest = the path after the function's root, with its query). */
+export const getDebug = (namespace: string, name: string, o: Opts = {}) => api<DebugInfo>(apiPath('functionDebug', { namespace, name }), o);
+export const startDebug = (namespace: string, name: string, body: { port: number; break: boolean }) => api<DebugInfo>(apiPath('functionDebug', { namespace, name }), { method: 'POST', body });
+export const stopDebug = (namespace: string, name: string) => api<{ stopped: boolean }>(apiPath('functionDebug', { namespace, name }), { method: 'DELETE' });
 export const invokePath = (namespace: string, name: string, rest: string) => apiPath('functionInvoke', { namespace, name }, undefined, rest);
 
 export const listDevFolders = (o: Opts = {}) => api<Items<DevFolderState>>(apiPath('dev'), o);

@@ -43,6 +43,8 @@ export function ApiProblem({ error, what, next }: { error: unknown; what: string
 
 const STATE_COLORS: Record<string, string> = {
   Ready: 'green',
+  Error: 'red',
+  Warning: 'orange',
   Running: 'green',
   ready: 'green',
   delivered: 'green',
@@ -61,8 +63,6 @@ const STATE_COLORS: Record<string, string> = {
   'dead-lettered': 'red',
   False: 'red',
   Degraded: 'orange',
-  Warning: 'orange',
-  Error: 'red',
   Stopped: 'gray',
   superseded: 'gray',
   'rolled-back': 'grape',

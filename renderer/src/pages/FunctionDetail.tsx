@@ -6,12 +6,14 @@ import type { KubeObject } from '../api/types.js';
 import { ApiProblem, PageTitle, StateBadge } from '../components/common.js';
 import { EnvTable } from '../components/EnvTable.js';
 import { InvokeConsole } from '../components/InvokeConsole.js';
+import { ExposingRules } from '../components/ExposingRules.js';
 import { GatewayUsage } from '../components/GatewayUsage.js';
 import { linkProps } from '../router.js';
 import { getFunction, listDevFolders, removeDevFolders } from '../api/daemon.js';
 import { Revisions } from '../components/function/Revisions.js';
 import { FunctionLogs } from '../components/function/FunctionLogs.js';
 import { FunctionTraces } from '../components/function/FunctionTraces.js';
+import { DebugPanel } from '../components/function/DebugPanel.js';
 
 export function FunctionDetailPage({ namespace, name }: { namespace: string; name: string }) {
   const resource = usePoll((s) => api<KubeObject>(resourcePath('Function', namespace, name), { signal: s }), 2000, [namespace, name]);
@@ -70,6 +72,7 @@ export function FunctionDetailPage({ namespace, name }: { namespace: string; nam
             <Anchor size="sm" {...linkProps(`/resources/Function/${namespace}/${name}`)}>
               View YAML
             </Anchor>
+            <ExposingRules namespace={namespace} name={name} />
           </Stack>
         </Card>
         <Card withBorder>
@@ -91,6 +94,12 @@ export function FunctionDetailPage({ namespace, name }: { namespace: string; nam
           Invoke
         </Title>
         <InvokeConsole namespace={namespace} name={name} />
+      </Card>
+      <Card withBorder>
+        <Title order={4} mb="xs">
+          Debug
+        </Title>
+        <DebugPanel ns={namespace} name={name} onChange={details.reload} />
       </Card>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder>

@@ -8,6 +8,7 @@ const WHAT: Record<CapabilityName, string> = {
   functions: 'function details, revisions, rollback and invoke',
   events: 'the event inspector and publishing',
   dev: 'the dev loop (watched function folders)',
+  gateway: 'the API gateway (APIRules) and the local OIDC issuer',
   applications: 'application connectivity (Applications, the application gateway, the API catalog)',
 };
 
