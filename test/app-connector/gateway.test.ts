@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPLICATION, type KubeObject } from '../../main/core/model/index.js';
+import { APPLICATION, SECRET, type KubeObject } from '../../main/core/model/index.js';
 import { startConnector, type ConnectorEnv } from './env.js';
 import { BASIC, CLIENT, secret, startExternalSystem, type ExternalSystem } from './targets.js';
 
@@ -50,7 +50,7 @@ describe('the central application gateway against real local HTTP targets', () =
 
   beforeAll(async () => {
     sys = await startExternalSystem();
-    env = await startConnector({ timeoutMs: 400 });
+    env = await startConnector({ timeoutMs: 1500 });
     await env.apply(
       secret('shop-basic', { username: BASIC.user, password: BASIC.password }),
       secret('shop-oauth', { clientId: CLIENT.id, clientSecret: CLIENT.secret }),
@@ -192,5 +192,9 @@ describe('the central application gateway against real local HTTP targets', () =
     expect(app.status?.state).toBe('Warning');
     expect(String(app.status?.description)).toContain('mTLS is not emulated');
     expect((await call('/certs/cert-api/x')).status).toBe(200);
+    expect(env.store.find(SECRET, 'kyma-system', 'certs-inbound-token')).toBeDefined();
+    await env.store.delete(APPLICATION, undefined, 'certs');
+    await env.module.api.settled();
+    expect(env.store.find(SECRET, 'kyma-system', 'certs-inbound-token')).toBeUndefined();
   });
 });

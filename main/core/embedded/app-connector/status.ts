@@ -34,6 +34,8 @@ export interface ServiceStatus {
   entries: EntryStatus[];
 }
 
+const APP_LABEL = 'applicationconnector.kyma-project.io/application';
+
 export const inboundTokenSecretName = (app: string): string => `${app}-inbound-token`.slice(0, 253);
 
 const MTLS_WARNING = 'mTLS is not emulated by the embedded runtime: OAuthWithCert gets its token without the client certificate and CertificateGen calls go out without one';
@@ -151,7 +153,14 @@ export class ApplicationStatusController {
   }
 
   private async reconcileAll(): Promise<void> {
-    for (const app of this.store.list(APPLICATION).items) {
+    const apps = this.store.list(APPLICATION).items;
+    // The inbound token of a deleted Application goes with it.
+    const names = new Set(apps.map((a) => a.metadata.name));
+    for (const s of this.store.list(SECRET, { namespace: APP_SECRETS_NAMESPACE, labelSelector: `${APP_LABEL},app.kubernetes.io/managed-by=kyma-local` }).items) {
+      const owner = s.metadata.labels?.[APP_LABEL];
+      if (owner && !names.has(owner)) await this.store.delete(SECRET, APP_SECRETS_NAMESPACE, s.metadata.name).catch(() => undefined);
+    }
+    for (const app of apps) {
       try {
         await this.ensureToken(app.metadata.name);
         const status = computeStatus(this.store, app, this.urls, app.status);
@@ -168,7 +177,7 @@ export class ApplicationStatusController {
     await this.store.create({
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name, namespace: APP_SECRETS_NAMESPACE, labels: { 'applicationconnector.kyma-project.io/application': app, 'app.kubernetes.io/managed-by': 'kyma-local' } },
+      metadata: { name, namespace: APP_SECRETS_NAMESPACE, labels: { [APP_LABEL]: app, 'app.kubernetes.io/managed-by': 'kyma-local' } },
       type: 'Opaque',
       data: { token: Buffer.from(randomBytes(24).toString('base64url')).toString('base64') },
     });
