@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { resolveTypeName, type KubeObject, type ResourceType } from '../../core/model/index.js';
+import { APIRULE, resolveTypeName, type KubeObject, type ResourceType } from '../../core/model/index.js';
+import { apiRuleLines } from '../apirule-lines.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 import { age, table, toYaml } from '../output.js';
@@ -62,6 +63,10 @@ export function registerGet(program: Command): void {
         process.stderr.write(`No ${type.plural} found${type.namespaced && !opts.allNamespaces ? ` in ${opts.namespace} namespace` : ''}.\n`);
       } else {
         process.stdout.write(renderTable(type, items, opts.output === 'wide', opts.allNamespaces) + '\n');
+        if (type === APIRULE) {
+          const lines = await apiRuleLines(c, opts.allNamespaces ? undefined : opts.namespace);
+          if (lines) process.stdout.write(`\n${lines}\n`);
+        }
       }
     });
 }

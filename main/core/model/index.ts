@@ -10,6 +10,7 @@ export * from './function-type.js';
 export * from './subscription-type.js';
 export * from './apirule-type.js';
 export * from './application-type.js';
+export * from './application-names.js';
 export * from './core-types.js';
 export * from './registry.js';
 export * from './label-selector.js';

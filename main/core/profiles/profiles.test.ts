@@ -148,3 +148,24 @@ describe('errors carry file:line:column and field', () => {
     await expect(loadProfile(missing)).rejects.toThrow(/missing\.yaml:1:1: cannot read profile: file not found/);
   });
 });
+
+describe('spec.oidc', () => {
+  it('defaults to no section (the issuer uses the demo client and user) and reads clients, users and lifetimes', () => {
+    expect(parseProfile(HEAD, 'x.yaml').oidc).toBeUndefined();
+    const p = parseProfile(
+      `${HEAD}spec:\n  oidc:\n    clients:\n      - id: shop\n        secret: s3cret\n        scopes: [orders:read]\n        audience: shop-api\n    users:\n      - name: alice\n        password: pw\n    tokenTtlSeconds: 600\n`,
+      'x.yaml',
+    );
+    expect(p.oidc).toEqual({
+      clients: [{ id: 'shop', secret: 's3cret', scopes: ['orders:read'], audience: 'shop-api' }],
+      users: [{ name: 'alice', password: 'pw', scopes: [] }],
+      tokenTtlSeconds: 600,
+      keyGraceSeconds: 86_400,
+    });
+  });
+
+  it('names the field of a bad entry', () => {
+    expect(parseError(`${HEAD}spec:\n  oidc:\n    clients:\n      - id: shop\n`).message).toContain('spec.oidc.clients[0].secret');
+    expect(parseError(`${HEAD}spec:\n  oidc:\n    users:\n      - name: a\n        password: b\n        role: admin\n`).message).toContain('spec.oidc.users[0]');
+  });
+});
