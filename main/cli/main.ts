@@ -28,6 +28,9 @@ const COMMANDS: Array<[names: string[], load: () => Promise<Register>]> = [
   [['debug'], async () => (await import('./commands/debug.js')).registerDebug],
   [['doctor', 'setup'], async () => (await import('./commands/doctor.js')).registerDoctor],
   [['snapshot'], async () => (await import('./commands/snapshot.js')).registerSnapshot],
+  [['token'], async () => (await import('./commands/token.js')).registerToken],
+  [['app'], async () => (await import('./commands/app.js')).registerApp],
+  [['marketplace'], async () => (await import('./commands/marketplace.js')).registerMarketplace],
 ];
 
 /** The command word of argv (the first argument that is not an option), if any. */

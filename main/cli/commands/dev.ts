@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DaemonClient } from '../../core/daemon-client/index.js';
-import { apiPath, type DevEvent, type DevFolderState, type FunctionDetails, type RevisionRecord } from '../../core/api/index.js';
+import { apiPath, type DevEvent, type DevFolderState, type FunctionWithRevisions, type RevisionRecord } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 import { formatWorkspaceError } from './workspace-cmds.js';
@@ -27,7 +27,7 @@ function printEvent(ev: DevEvent): void {
   }
 }
 
-type Details = FunctionDetails & { revisions: RevisionRecord[] };
+type Details = FunctionWithRevisions;
 
 async function details(c: DaemonClient, ns: string, name: string): Promise<Details | undefined> {
   try {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { apiPath, type FunctionDetails, type RevisionRecord } from '../../core/api/index.js';
+import { apiPath, type FunctionWithRevisions, type RevisionRecord } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 import { parseDataArg } from '../json-arg.js';
@@ -25,7 +25,7 @@ export function registerFunctions(program: Command): void {
     .action(async (fn: string, opts: { namespace: string; output?: string }) => {
       const [ns, name] = nsName(fn, opts.namespace);
       const c = await client();
-      const d = await c.request<FunctionDetails & { revisions: RevisionRecord[] }>('GET', apiPath('function', { namespace: ns, name }));
+      const d = await c.request<FunctionWithRevisions>('GET', apiPath('function', { namespace: ns, name }));
       if (opts.output === 'json') {
         process.stdout.write(JSON.stringify(d.revisions, null, 2) + '\n');
         return;

@@ -36,6 +36,9 @@ export interface WorkerInfo {
   restarts: number;
 }
 
+/** GET …/functions/<ns>/<name>: the details with the revision history. */
+export type FunctionWithRevisions = FunctionDetails & { revisions: RevisionRecord[] };
+
 /** Per-function view for the daemon (dashboard, CLI). */
 export interface FunctionDetails {
   namespace: string;

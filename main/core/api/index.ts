@@ -13,3 +13,5 @@ export type * from './telemetry.js';
 export type * from './resources.js';
 export type * from './doctor.js';
 export type * from './snapshot.js';
+export type * from './gateway.js';
+export type * from './applications.js';

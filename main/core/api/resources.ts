@@ -2,6 +2,11 @@
 import type { KubeObject } from '../model/index.js';
 export type { Condition, KubeList, KubeObject, ObjectMeta } from '../model/index.js';
 
+/** The answer of the daemon's own list routes (GET /kl/v1/functions, /events, /traces, …). */
+export interface Items<T> {
+  items: T[];
+}
+
 /** What `apply` did, as kubectl prints it. */
 export type ApplyOutcome = 'created' | 'configured' | 'unchanged';
 

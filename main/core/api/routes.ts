@@ -31,6 +31,15 @@ export const ROUTES = {
   /** Any method; the rest of the path and the query go to the function. */
   functionInvoke: '/kl/v1/functions/:namespace/:name/invoke*',
 
+  gatewayApiRules: '/kl/v1/gateway/apirules',
+  gatewayTry: '/kl/v1/gateway/apirules/:namespace/:name/try',
+  gatewayIssuer: '/kl/v1/gateway/issuer',
+  gatewayToken: '/kl/v1/gateway/token',
+  gatewayRotate: '/kl/v1/gateway/rotate',
+  applications: '/kl/v1/applications',
+  applicationCall: '/kl/v1/applications/:app/call',
+  applicationSpec: '/kl/v1/applications/:app/services/:service/spec',
+
   traces: '/kl/v1/traces',
   trace: '/kl/v1/traces/:traceId',
   logs: '/kl/v1/logs',

@@ -23,6 +23,8 @@ import { registerDevRoutes } from './routes/dev.js';
 import { capability } from './routes/capability.js';
 import { readClusterState, writeClusterState } from './cluster-state.js';
 import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sources.js';
+import { registerGatewayRoutes } from './routes/gateway.js';
+import { registerApplicationRoutes } from './routes/applications.js';
 import { DevSessions } from './dev-sessions.js';
 import { createRuntime, DEFAULT_RUNTIME, runtimePreflight, setupRuntime, type RuntimeDeps } from './runtime-factory.js';
 import { runDoctor } from './doctor.js';
@@ -86,6 +88,8 @@ export class Daemon {
     registerControlRoutes(this.router, this);
     registerEventRoutes(this.router, current);
     registerFunctionRoutes(this.router, current);
+    registerGatewayRoutes(this.router, current);
+    registerApplicationRoutes(this.router, current);
     registerTelemetryRoutes(this.router, this.telemetry);
     this.uiPublic = registerUiRoutes(this.router, { token: this.token });
     this.dev = new DevSessions(() => capability(this.runtime, 'dev'), this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));

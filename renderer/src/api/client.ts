@@ -1,10 +1,8 @@
 /** Talks to the daemon on the same origin; the HttpOnly `kl_token` cookie authenticates every request. */
+import type { KubeStatus } from './types.js';
 
-export interface StatusCause {
-  field?: string;
-  message: string;
-  reason?: string;
-}
+/** One field error of a 422 Status. */
+export type StatusCause = NonNullable<NonNullable<KubeStatus['details']>['causes']>[number];
 
 export class ApiError extends Error {
   constructor(

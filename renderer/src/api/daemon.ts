@@ -9,6 +9,8 @@ import type {
   EventRecord,
   EventWithAttempts,
   FunctionDetails,
+  FunctionWithRevisions,
+  Items,
   LogEntry,
   MetricSeries,
   ProfileSummary,
@@ -19,11 +21,6 @@ import type {
 
 type Opts = { signal?: AbortSignal };
 type Query = Record<string, string | number | undefined>;
-interface Items<T> {
-  items: T[];
-}
-
-export type FunctionWithRevisions = FunctionDetails & { revisions: RevisionRecord[] };
 
 export const getStatus = (o: Opts = {}) => api<DaemonStatusReport>(apiPath('status'), o);
 export const listProfiles = (o: Opts = {}) => api<Items<ProfileSummary>>(apiPath('profiles'), o);

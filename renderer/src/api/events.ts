@@ -1,7 +1,8 @@
 import { getEvent, listEvents } from './daemon.js';
-import type { AttemptRecord, EventRecord, EventWithAttempts, SubscriptionRef } from './types.js';
+import type { AttemptRecord, EventOutcome, EventRecord, EventWithAttempts, SubscriptionRef } from './types.js';
 
-export type DeliveryState = 'delivered' | 'failed' | 'dead-lettered' | 'pending';
+/** Where an event stands with one subscription: the daemon's outcome filter's states. */
+export type DeliveryState = EventOutcome;
 
 export const subKey = (s: SubscriptionRef): string => `${s.namespace}/${s.name}`;
 

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../api/client.js';
 import { StateBadge, ago, ms } from '../common.js';
 import { rollback as rollbackTo } from '../../api/daemon.js';
-import type { FunctionWithRevisions as Details } from '../../api/daemon.js';
+import type { FunctionWithRevisions as Details } from '../../api/types.js';
 
 export function Revisions({ ns, name, details, onChange }: { ns: string; name: string; details: Details; onChange: () => void }) {
   const [busy, setBusy] = useState<number>();

@@ -2,20 +2,14 @@ import { Alert, Button, Card, Group, Select, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { errorMessage, ndjson } from '../../api/client.js';
 import { clusterPath } from '../../api/daemon.js';
-import type { ProfileSummary, ProgressLine, RuntimeStatus } from '../../api/types.js';
+import type { ProfileSummary, ProgressEvent, ProgressLine, RuntimeStatus } from '../../api/types.js';
 import { StateBadge } from '../common.js';
-
-interface Progress {
-  component: string;
-  state: string;
-  message?: string;
-}
 
 /** The profile picker and the start/stop buttons, with each component's progress while the cluster comes up or down. */
 export function ClusterControls({ cluster, profiles, onDone }: { cluster: RuntimeStatus; profiles: ProfileSummary[]; onDone: () => void }) {
   const [profile, setProfile] = useState<string | null>(null);
   const [busy, setBusy] = useState<'up' | 'down' | undefined>();
-  const [progress, setProgress] = useState<Progress[]>([]);
+  const [progress, setProgress] = useState<ProgressEvent[]>([]);
   const [result, setResult] = useState<{ ok: boolean; error?: string; action?: 'up' | 'down' }>();
   const running = cluster.phase !== 'Stopped';
   const chosen = profile ?? cluster.profile ?? 'default';
