@@ -7,7 +7,7 @@ import { cli } from './lib-proc.js';
 
 export async function startHome(name, modules) {
   const dir = mkdtempSync(join(tmpdir(), `kl-bench-${name}-`));
-  const env = { KYMA_LOCAL_HOME: dir, KYMA_LOCAL_DAEMON_PORT: '0', NO_COLOR: '1' };
+  const env = { KYMA_LOCAL_HOME: dir, KYMA_LOCAL_DAEMON_PORT: '0', NO_COLOR: '1', ...(process.env.KYMA_LOCAL_CPU_PROFILE ? { KYMA_LOCAL_CPU_PROFILE: process.env.KYMA_LOCAL_CPU_PROFILE } : {}) };
   const profile = join(dir, 'bench.yaml');
   writeFileSync(
     profile,

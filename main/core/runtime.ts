@@ -1,6 +1,8 @@
 import type { KubeObject } from './model/index.js';
 import type { ModuleName, Profile, RuntimeKind } from './profiles/index.js';
 import type {
+  ApiRuleView,
+  ApplicationsResponse,
   ApplyOutcome,
   ComponentState,
   ComponentStatus,
@@ -10,8 +12,13 @@ import type {
   EventSummary,
   EventWithAttempts,
   FunctionDetails,
+  GatewayCallRequest,
+  GatewayCallResponse,
   InspectorEntry,
+  IssuerInfo,
   LegacyEventBody,
+  MintedToken,
+  MintRequest,
   ProgressEvent,
   PublishInput,
   PublishResult,
@@ -21,6 +28,9 @@ import type {
   RevisionRecord,
   RuntimePhase,
   RuntimeStatus,
+  TryAnswer,
+  TryRequest,
+  ServiceSpecResponse,
 } from './api/index.js';
 
 /**
@@ -57,6 +67,8 @@ export interface RuntimeCapabilities {
   functions?: Capability<FunctionsCapability>;
   events?: Capability<EventsCapability>;
   dev?: DevLoopCapability;
+  gateway?: Capability<GatewayCapability>;
+  applications?: Capability<ApplicationsCapability>;
 }
 
 export type CapabilityName = keyof RuntimeCapabilities;
@@ -109,9 +121,31 @@ export interface EventsCapability {
   replay(id: string, opts?: ReplayOptions): Promise<ReplayResult>;
 }
 
+/**
+ * Application connectivity: registered Applications with their gateway URLs and recent calls, calls through the
+ * central application gateway, and the API/event specification catalog. Errors are ApiErrors (404 unknown
+ * application or service, 502 when a specification cannot be fetched and none is cached).
+ */
+export interface ApplicationsCapability {
+  applications(): ApplicationsResponse;
+  call(app: string, req: GatewayCallRequest): Promise<GatewayCallResponse>;
+  spec(app: string, service: string, opts?: { refresh?: boolean }): Promise<ServiceSpecResponse>;
+}
+
 /** The dev loop: how function folders' resources reach the cluster (create or update, like `kubectl apply`). */
 export interface DevLoopCapability {
   apply(obj: KubeObject): Promise<{ outcome: ApplyOutcome; object: KubeObject }>;
+}
+
+/** The API gateway: APIRules as served (URL, curl line, state) and the local OIDC issuer. */
+export interface GatewayCapability {
+  url(): string;
+  apiRules(): ApiRuleView[];
+  issuer(): IssuerInfo;
+  /** Rejects with an error whose message says what to fix (unknown user, scope not allowed, bad ttl). */
+  mint(req: MintRequest): Promise<MintedToken>;
+  rotate(): Promise<{ kid: string; retired: string[] }>;
+  tryIt(namespace: string, name: string, req: TryRequest): Promise<TryAnswer>;
 }
 
 export type { ModuleName };

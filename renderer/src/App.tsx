@@ -10,14 +10,20 @@ import { LogsPage } from './pages/Logs.js';
 import { TracesPage } from './pages/Traces.js';
 import { MetricsPage } from './pages/Metrics.js';
 import { ResourcesPage } from './pages/Resources.js';
+import { ApiRulesPage } from './pages/ApiRules.js';
+import { ApplicationsPage } from './pages/Applications.js';
+import { ServiceCatalogPage } from './pages/ServiceCatalog.js';
 
 const NAV: Array<{ route: string; label: string }> = [
   { route: '/', label: 'Overview' },
   { route: '/functions', label: 'Functions' },
   { route: '/events', label: 'Events' },
+  { route: '/apirules', label: 'API Rules' },
   { route: '/logs', label: 'Logs' },
   { route: '/traces', label: 'Traces' },
   { route: '/metrics', label: 'Metrics' },
+  { route: '/applications', label: 'Applications' },
+  { route: '/services', label: 'Service Catalog' },
   { route: '/resources', label: 'Resources' },
 ];
 
@@ -30,12 +36,18 @@ function page(path: string, query: URLSearchParams): ReactNode {
       return parts.length >= 3 ? <FunctionDetailPage namespace={parts[1]!} name={parts[2]!} /> : <FunctionsPage />;
     case 'events':
       return <EventsPage selected={parts[1]} />;
+    case 'apirules':
+      return <ApiRulesPage />;
     case 'logs':
       return <LogsPage initialTraceId={query.get('traceId') ?? undefined} initialFunction={query.get('function') ?? undefined} />;
     case 'traces':
       return <TracesPage selected={parts[1]} />;
     case 'metrics':
       return <MetricsPage />;
+    case 'applications':
+      return <ApplicationsPage />;
+    case 'services':
+      return <ServiceCatalogPage />;
     case 'resources':
       return <ResourcesPage kind={parts[1]} namespace={parts[2]} name={parts[3]} />;
     default:

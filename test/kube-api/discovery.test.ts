@@ -28,7 +28,7 @@ describe('discovery', () => {
     expect(groups.body.kind).toBe('APIGroupList');
     const gateway = groups.body.groups.find((g: { name: string }) => g.name === 'gateway.kyma-project.io');
     expect(gateway.preferredVersion).toEqual({ groupVersion: 'gateway.kyma-project.io/v2', version: 'v2' });
-    expect(gateway.versions.map((v: { version: string }) => v.version)).toEqual(['v2', 'v1beta1']);
+    expect(gateway.versions.map((v: { version: string }) => v.version)).toEqual(['v2', 'v2alpha1', 'v1beta1']);
 
     const group = await call(s, 'GET', '/apis/serverless.kyma-project.io');
     expect(group.body).toMatchObject({ kind: 'APIGroup', name: 'serverless.kyma-project.io', preferredVersion: { version: 'v1alpha2' } });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { resolveTypeName, type KubeObject, type ResourceType } from '../../core/model/index.js';
+import { APIRULE, resolveTypeName, type KubeObject, type ResourceType } from '../../core/model/index.js';
+import { apiRuleLines } from '../apirule-lines.js';
 import { CliError } from '../cli-error.js';
 import { client } from '../context.js';
 import { age, table, toYaml } from '../output.js';
@@ -7,7 +8,7 @@ import { listObjects, objectPath } from '../resource-client.js';
 
 export function resolveKind(word: string): ResourceType {
   const type = resolveTypeName(word);
-  if (!type) throw new CliError(`the server doesn't have a resource type "${word}" — try functions, subscriptions, apirules, applications, secrets or configmaps`);
+  if (!type) throw new CliError(`the server doesn't have a resource type "${word}" — try functions, subscriptions, apirules, applications, serviceinstances, servicebindings, servicebrokers, secrets or configmaps`);
   return type;
 }
 
@@ -35,7 +36,7 @@ export function registerGet(program: Command): void {
   program
     .command('get')
     .description('list resources of a kind, or show one')
-    .argument('<kind>', 'functions|fn, subscriptions, apirules, applications, secrets, configmaps')
+    .argument('<kind>', 'functions|fn, subscriptions, apirules, applications, serviceinstances|si, servicebindings|sb, servicebrokers, secrets, configmaps')
     .argument('[name]', 'show just this one')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-A, --all-namespaces', 'list across all namespaces', false)
@@ -62,6 +63,10 @@ export function registerGet(program: Command): void {
         process.stderr.write(`No ${type.plural} found${type.namespaced && !opts.allNamespaces ? ` in ${opts.namespace} namespace` : ''}.\n`);
       } else {
         process.stdout.write(renderTable(type, items, opts.output === 'wide', opts.allNamespaces) + '\n');
+        if (type === APIRULE) {
+          const lines = await apiRuleLines(c, opts.allNamespaces ? undefined : opts.namespace);
+          if (lines) process.stdout.write(`\n${lines}\n`);
+        }
       }
     });
 }

@@ -4,6 +4,7 @@ import { apiPath, type DaemonStatusReport, type RuntimeStatus } from '../../core
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { table } from '../output.js';
+import { apiRuleLines } from '../apirule-lines.js';
 
 export function renderStatus(s: RuntimeStatus): string {
   const head = `Runtime: ${s.runtime}   Profile: ${s.profile ?? '-'}   Phase: ${s.phase}${s.startedAt ? `   Up since: ${s.startedAt}` : ''}`;
@@ -41,6 +42,8 @@ export function registerStatus(program: Command): void {
         return;
       }
       process.stdout.write(renderStatus(report.cluster) + '\n\n');
+      const rules = report.cluster.components.some((x) => x.name === 'api-gateway' && x.state === 'Ready') ? await apiRuleLines(client) : '';
+      if (rules) process.stdout.write(`${rules}\n\n`);
       process.stdout.write(`Daemon: pid ${report.daemon.pid}, ${report.daemon.url}, version ${report.daemon.version}\n`);
       process.stdout.write(`State:  ${report.daemon.stateDir} (log: ${report.daemon.logFile})\n`);
     });

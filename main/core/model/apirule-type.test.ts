@@ -97,3 +97,12 @@ describe('APIRule v1beta1 validation', () => {
     expect(errs.some((e) => e.startsWith(expected)), `${JSON.stringify(errs)} should contain ${expected}`).toBe(true);
   });
 });
+
+describe('APIRule v2alpha1', () => {
+  it('is validated and defaulted like v2 (same schema upstream)', () => {
+    const obj: KubeObject = { apiVersion: 'gateway.kyma-project.io/v2alpha1', kind: 'APIRule', metadata: { name: 'a', namespace: 'default' }, spec: { hosts: ['a'], service: { name: 'a', port: 80 }, rules: [noAuthRule] } };
+    expect(APIRULE.validate(APIRULE.applyDefaults(obj, 'v2alpha1'), 'v2alpha1')).toEqual([]);
+    expect(APIRULE.applyDefaults(obj, 'v2alpha1').spec?.timeout).toBe(180);
+    expect(errors({ ...obj, spec: { ...obj.spec, hosts: ['a', 'b'] } })).toEqual(['spec.hosts: Invalid value: 2: must contain exactly one host']);
+  });
+});

@@ -13,10 +13,10 @@ export function validateApiRule(obj: KubeObject, version: string): FieldError[] 
   return [...errs, ...(version === 'v1beta1' ? validateApiRuleV1beta1Spec(obj.spec) : validateApiRuleV2Spec(obj.spec))];
 }
 
-/** v2 defaults (api-gateway's CRD defaults); v1beta1 manifests are stored as submitted. */
+/** v2 (and v2alpha1, same schema) defaults (api-gateway's CRD defaults); v1beta1 manifests are stored as submitted. */
 export function defaultApiRule(obj: KubeObject, version: string): KubeObject {
   const out = structuredClone(obj);
-  if (version !== 'v2' || !isRecord(out.spec)) return out;
+  if ((version !== 'v2' && version !== 'v2alpha1') || !isRecord(out.spec)) return out;
   if (out.spec.timeout === undefined) out.spec.timeout = DEFAULT_APIRULE_TIMEOUT;
   if (out.spec.gateway === undefined || out.spec.gateway === '') out.spec.gateway = DEFAULT_APIRULE_GATEWAY;
   return out;
@@ -32,7 +32,7 @@ function host(o: KubeObject): string | undefined {
 
 export const APIRULE: ResourceType = {
   group: 'gateway.kyma-project.io',
-  versions: ['v2', 'v1beta1'],
+  versions: ['v2', 'v2alpha1', 'v1beta1'],
   kind: 'APIRule',
   listKind: 'APIRuleList',
   plural: 'apirules',

@@ -1,7 +1,7 @@
-import type { EventingSettings, ProfileLimits, ProfilePorts, ProfileRetention } from './profile.js';
+import type { EventingSettings, OidcClient, OidcSettings, OidcUser, ProfileLimits, ProfilePorts, ProfileRetention } from './profile.js';
 
 /** Defaults for every optional profile field; cluster-profiles/README.md documents the same values. */
-export const DEFAULT_PORTS: ProfilePorts = { nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318 };
+export const DEFAULT_PORTS: ProfilePorts = { nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318, broker: 0 };
 
 export const DEFAULT_LIMITS: ProfileLimits = {
   maxReplicas: 10,
@@ -22,3 +22,8 @@ export const DEFAULT_RETENTION: ProfileRetention = {
 export const DEFAULT_EVENTING: EventingSettings = { retryInitialMs: 1000, retryMaxMs: 30_000, maxDeliver: 100 };
 
 export const DEFAULT_KIND_CLUSTER_NAME = 'kyma-local';
+
+/** A demo client and user exist so the happy path (`kyma-local token`, a jwt APIRule) needs no configuration. */
+export const DEMO_OIDC_CLIENT: OidcClient = { id: 'kyma-local-demo', secret: 'kyma-local-demo-secret', scopes: [], audience: 'kyma-local' };
+export const DEMO_OIDC_USER: OidcUser = { name: 'developer', password: 'developer', email: 'developer@kyma.local', scopes: [] };
+export const DEFAULT_OIDC: OidcSettings = { clients: [DEMO_OIDC_CLIENT], users: [DEMO_OIDC_USER], tokenTtlSeconds: 3600, keyGraceSeconds: 86_400 };

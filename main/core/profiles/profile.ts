@@ -1,5 +1,5 @@
 /** The cluster profile schema (cluster-profiles/*.yaml), after validation and defaulting. */
-export const MODULE_NAMES = ['serverless', 'eventing', 'api-gateway', 'application-connector', 'telemetry'] as const;
+export const MODULE_NAMES = ['serverless', 'eventing', 'api-gateway', 'application-connector', 'telemetry', 'btp-operator'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
 import type { RuntimeKind } from '../api/index.js';
@@ -14,6 +14,8 @@ export interface ProfilePorts {
   publisher: number;
   /** OTLP/HTTP receiver. */
   otlp: number;
+  /** The built-in OSB service broker (btp-operator module); default 0. */
+  broker: number;
 }
 
 export interface ProfileLimits {
@@ -55,6 +57,36 @@ export interface KindSettings {
   imageArchives?: string;
 }
 
+/** A client of the local OIDC issuer (profile `spec.oidc.clients`). */
+export interface OidcClient {
+  id: string;
+  secret: string;
+  /** Scopes this client may ask for; empty = any. */
+  scopes: string[];
+  /** Audience put into tokens when the request names none. */
+  audience?: string;
+}
+
+/** A user of the local OIDC issuer, for the password grant and `kyma-local token --user`. */
+export interface OidcUser {
+  name: string;
+  password: string;
+  email?: string;
+  /** Scopes this user may be granted; empty = any. */
+  scopes: string[];
+}
+
+/** The local OIDC issuer (the stand-in for Kyma's Dex), profile `spec.oidc`. */
+export interface OidcSettings {
+  /** The first client is the one `kyma-local token` issues for. */
+  clients: OidcClient[];
+  users: OidcUser[];
+  /** Lifetime of issued tokens, seconds. */
+  tokenTtlSeconds: number;
+  /** How long a rotated-out signing key stays in the JWKS, seconds. */
+  keyGraceSeconds: number;
+}
+
 export interface Profile {
   name: string;
   description: string;
@@ -69,4 +101,15 @@ export interface Profile {
   /** nats-server binary path; resolution order: this, then $KYMA_LOCAL_NATS_SERVER, then PATH. */
   natsServer?: string;
   kind?: KindSettings;
+  /** spec.oidc; without it the issuer has the demo client and user (DEFAULT_OIDC). */
+  oidc?: OidcSettings;
+  /** runtime `kubernetes`: an existing cluster (for example a real Kyma cluster) to attach to. */
+  kubernetes?: KubernetesSettings;
+}
+
+export interface KubernetesSettings {
+  /** Absolute path of a kubeconfig; default $KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  /** Default: the kubeconfig's current context. */
+  context?: string;
 }

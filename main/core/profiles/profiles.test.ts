@@ -25,11 +25,11 @@ function parseError(text: string): ProfileError {
 }
 
 describe('shipped profiles', () => {
-  it('default: embedded with all five modules and fixed ports', async () => {
+  it('default: embedded with all six modules and fixed ports', async () => {
     const p = await loadProfile('default');
     expect(p.runtime).toBe('embedded');
-    expect([...p.modules].sort()).toEqual(['api-gateway', 'application-connector', 'eventing', 'serverless', 'telemetry']);
-    expect(p.ports).toEqual({ nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318 });
+    expect([...p.modules].sort()).toEqual(['api-gateway', 'application-connector', 'btp-operator', 'eventing', 'serverless', 'telemetry']);
+    expect(p.ports).toEqual({ nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318, broker: 0 });
     expect(p.limits.eventStreamMaxBytes).toBe(64 * 1024 * 1024);
     expect(p.source).toBe(path.join(BUILTIN_PROFILES_DIR, 'default.yaml'));
   });
@@ -43,7 +43,7 @@ describe('shipped profiles', () => {
   it('kind: kind settings with ingress port mappings', async () => {
     const p = await loadProfile('kind');
     expect(p.runtime).toBe('kind');
-    expect(p.kind?.nodeImage).toMatch(/^kindest\/node:v1\.31\.\d+$/);
+    expect(p.kind?.nodeImage).toMatch(/^kindest\/node:v1\.34\.\d+$/);
     expect(p.kind?.portMappings.map((m) => m.containerPort).sort()).toEqual([443, 80]);
   });
 
@@ -58,7 +58,7 @@ describe('loading', () => {
   it('fills defaults for a profile that sets only metadata', () => {
     const p: Profile = parseProfile(HEAD, 'x.yaml');
     expect(p.runtime).toBe('embedded');
-    expect(p.modules).toHaveLength(5);
+    expect(p.modules).toHaveLength(6);
     expect(p.retention.keepStateOnDown).toBe(true);
     expect(p.eventing.maxDeliver).toBe(100);
   });
@@ -87,7 +87,7 @@ describe('errors carry file:line:column and field', () => {
     const e = parseError(`${HEAD}spec:\n  modules:\n    - serverless\n    - telemetry\n    - evnting\n`);
     expect([e.file, e.line, e.column, e.field]).toEqual(['x.yaml', 9, 7, 'spec.modules[2]']);
     expect(e.message).toBe(
-      'x.yaml:9:7: spec.modules[2]: unknown module "evnting" (did you mean "eventing"?) — valid: serverless, eventing, api-gateway, application-connector, telemetry',
+      'x.yaml:9:7: spec.modules[2]: unknown module "evnting" (did you mean "eventing"?) — valid: serverless, eventing, api-gateway, application-connector, telemetry, btp-operator',
     );
   });
 
@@ -146,5 +146,26 @@ describe('errors carry file:line:column and field', () => {
   it('a missing file is a ProfileError naming the path', async () => {
     const missing = path.join(dir, 'missing.yaml');
     await expect(loadProfile(missing)).rejects.toThrow(/missing\.yaml:1:1: cannot read profile: file not found/);
+  });
+});
+
+describe('spec.oidc', () => {
+  it('defaults to no section (the issuer uses the demo client and user) and reads clients, users and lifetimes', () => {
+    expect(parseProfile(HEAD, 'x.yaml').oidc).toBeUndefined();
+    const p = parseProfile(
+      `${HEAD}spec:\n  oidc:\n    clients:\n      - id: shop\n        secret: s3cret\n        scopes: [orders:read]\n        audience: shop-api\n    users:\n      - name: alice\n        password: pw\n    tokenTtlSeconds: 600\n`,
+      'x.yaml',
+    );
+    expect(p.oidc).toEqual({
+      clients: [{ id: 'shop', secret: 's3cret', scopes: ['orders:read'], audience: 'shop-api' }],
+      users: [{ name: 'alice', password: 'pw', scopes: [] }],
+      tokenTtlSeconds: 600,
+      keyGraceSeconds: 86_400,
+    });
+  });
+
+  it('names the field of a bad entry', () => {
+    expect(parseError(`${HEAD}spec:\n  oidc:\n    clients:\n      - id: shop\n`).message).toContain('spec.oidc.clients[0].secret');
+    expect(parseError(`${HEAD}spec:\n  oidc:\n    users:\n      - name: a\n        password: b\n        role: admin\n`).message).toContain('spec.oidc.users[0]');
   });
 });

@@ -1,12 +1,16 @@
 import path from 'node:path';
 import type { Node, YAMLMap } from 'yaml';
-import { DEFAULT_EVENTING, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_LIMITS, DEFAULT_PORTS, DEFAULT_RETENTION } from './defaults.js';
+import { DEFAULT_EVENTING, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_LIMITS, DEFAULT_OIDC, DEFAULT_PORTS, DEFAULT_RETENTION } from './defaults.js';
 import { didYouMean } from './profile-error.js';
 import {
   MODULE_NAMES,
   type EventingSettings,
   type KindPortMapping,
   type KindSettings,
+  type OidcClient,
+  type OidcSettings,
+  type OidcUser,
+  type KubernetesSettings,
   type ModuleName,
   type Profile,
   type ProfileLimits,
@@ -61,11 +65,11 @@ export function parseProfile(text: string, file: string): Profile {
 }
 
 function readSpec(r: YamlReader, spec: Map, p: Profile): void {
-  r.checkKeys(spec, 'spec', ['runtime', 'modules', 'ports', 'limits', 'retention', 'eventing', 'natsServer', 'kind']);
+  r.checkKeys(spec, 'spec', ['runtime', 'modules', 'ports', 'limits', 'retention', 'eventing', 'natsServer', 'kind', 'oidc', 'kubernetes']);
   const runtime = r.child(spec, 'runtime');
   if (r.present(runtime)) {
     const v = r.string(runtime, 'spec.runtime');
-    if (v !== 'embedded' && v !== 'kind') r.fail(runtime, 'spec.runtime', `unknown runtime "${v}" — valid: embedded, kind`);
+    if (v !== 'embedded' && v !== 'kind' && v !== 'kubernetes') r.fail(runtime, 'spec.runtime', `unknown runtime "${v}" — valid: embedded, kind, kubernetes`);
     p.runtime = v;
   }
   const modules = r.child(spec, 'modules');
@@ -80,11 +84,27 @@ function readSpec(r: YamlReader, spec: Map, p: Profile): void {
   if (r.present(eventing)) p.eventing = readEventing(r, r.map(eventing, 'spec.eventing'));
   const nats = r.child(spec, 'natsServer');
   if (r.present(nats)) p.natsServer = resolveFrom(p.source, r.string(nats, 'spec.natsServer'));
+  const oidc = r.child(spec, 'oidc');
+  if (r.present(oidc)) p.oidc = readOidc(r, r.map(oidc, 'spec.oidc'));
   const kind = r.child(spec, 'kind');
   if (r.present(kind)) p.kind = readKind(r, r.map(kind, 'spec.kind'), p.source);
   else if (p.runtime === 'kind') {
     r.fail(runtime ?? spec, 'spec.kind', 'runtime "kind" needs a kind section (nodeImage, optional clusterName and portMappings)');
   }
+  const kube = r.child(spec, 'kubernetes');
+  if (r.present(kube)) p.kubernetes = readKubernetes(r, r.map(kube, 'spec.kubernetes'), p.source);
+  else if (p.runtime === 'kubernetes') p.kubernetes = {};
+}
+
+/** An existing cluster: kubeconfig file (relative to the profile; default $KUBECONFIG, ~/.kube/config) and context. */
+function readKubernetes(r: YamlReader, map: Map, source: string): KubernetesSettings {
+  r.checkKeys(map, 'spec.kubernetes', ['kubeconfig', 'context']);
+  const out: KubernetesSettings = {};
+  const file = r.child(map, 'kubeconfig');
+  if (r.present(file)) out.kubeconfig = path.resolve(path.dirname(source), r.string(file, 'spec.kubernetes.kubeconfig'));
+  const ctx = r.child(map, 'context');
+  if (r.present(ctx)) out.context = r.string(ctx, 'spec.kubernetes.context');
+  return out;
 }
 
 function readModules(r: YamlReader, node: Node): ModuleName[] {
@@ -168,6 +188,55 @@ function readEventing(r: YamlReader, map: Map): EventingSettings {
   if (out.retryMaxMs < out.retryInitialMs) {
     r.fail(r.child(map, 'retryMaxMs') ?? map, 'spec.eventing.retryMaxMs', `must be at least retryInitialMs (${out.retryInitialMs})`);
   }
+  return out;
+}
+
+function strings(r: YamlReader, map: Map, key: string, field: string): string[] {
+  const node = r.child(map, key);
+  if (!r.present(node)) return [];
+  return r.seq(node, join(field, key)).items.map((item, i) => r.string(item as Node, join(join(field, key), i)));
+}
+
+function readOidcClient(r: YamlReader, node: Node, field: string): OidcClient {
+  const m = r.map(node, field);
+  r.checkKeys(m, field, ['id', 'secret', 'scopes', 'audience']);
+  const audience = r.child(m, 'audience');
+  return {
+    id: r.string(required(r, m, field, 'id'), `${field}.id`),
+    secret: r.string(required(r, m, field, 'secret'), `${field}.secret`),
+    scopes: strings(r, m, 'scopes', field),
+    ...(r.present(audience) ? { audience: r.string(audience, `${field}.audience`) } : {}),
+  };
+}
+
+function readOidcUser(r: YamlReader, node: Node, field: string): OidcUser {
+  const m = r.map(node, field);
+  r.checkKeys(m, field, ['name', 'password', 'email', 'scopes']);
+  const email = r.child(m, 'email');
+  return {
+    name: r.string(required(r, m, field, 'name'), `${field}.name`),
+    password: r.string(required(r, m, field, 'password'), `${field}.password`),
+    scopes: strings(r, m, 'scopes', field),
+    ...(r.present(email) ? { email: r.string(email, `${field}.email`) } : {}),
+  };
+}
+
+/** spec.oidc: listed clients/users replace the demo ones (the first client is the one `kyma-local token` uses). */
+function readOidc(r: YamlReader, map: Map): OidcSettings {
+  r.checkKeys(map, 'spec.oidc', ['clients', 'users', 'tokenTtlSeconds', 'keyGraceSeconds']);
+  const out: OidcSettings = { ...DEFAULT_OIDC };
+  const clients = r.child(map, 'clients');
+  if (r.present(clients)) {
+    const seq = r.seq(clients, 'spec.oidc.clients');
+    out.clients = seq.items.map((item, i) => readOidcClient(r, item as Node, join('spec.oidc.clients', i)));
+    if (out.clients.length === 0) r.fail(clients, 'spec.oidc.clients', 'needs at least one client (or leave it out for the demo client)');
+  }
+  const users = r.child(map, 'users');
+  if (r.present(users)) out.users = r.seq(users, 'spec.oidc.users').items.map((item, i) => readOidcUser(r, item as Node, join('spec.oidc.users', i)));
+  const ttl = r.child(map, 'tokenTtlSeconds');
+  if (r.present(ttl)) out.tokenTtlSeconds = r.int(ttl, 'spec.oidc.tokenTtlSeconds', 1, 31_536_000);
+  const grace = r.child(map, 'keyGraceSeconds');
+  if (r.present(grace)) out.keyGraceSeconds = r.int(grace, 'spec.oidc.keyGraceSeconds', 0, 31_536_000);
   return out;
 }
 

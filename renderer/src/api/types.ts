@@ -31,6 +31,14 @@ export type {
   KubeList,
   WorkspaceError,
   DevFolderState,
+  ApiRuleView,
+  TryAnswer,
+  ApplicationsResponse,
+  ApplicationView,
+  ApplicationEntryView,
+  GatewayCallView,
+  GatewayCallResponse,
+  ServiceSpecResponse,
 } from '../../../main/core/api/index.js';
 
 import type { DesktopBridge } from '../../../main/electron/bridge-types.js';

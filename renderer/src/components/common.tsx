@@ -43,6 +43,8 @@ export function ApiProblem({ error, what, next }: { error: unknown; what: string
 
 const STATE_COLORS: Record<string, string> = {
   Ready: 'green',
+  Error: 'red',
+  Warning: 'orange',
   Running: 'green',
   ready: 'green',
   delivered: 'green',

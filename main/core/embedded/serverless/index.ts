@@ -2,3 +2,4 @@ export { createServerlessModule, type ServerlessModule, type ServerlessModuleOpt
 export { SAVED_AT_ANNOTATION, SOURCE_DIR_ANNOTATION } from './function-state.js';
 export { DEFAULT_PUBLISHER_PROXY } from './workers.js';
 export type * from './types.js';
+export { createServiceForwarder, type ForwardOptions, type ForwardOutcome, type ServiceForwarder } from './service-forwarder.js';

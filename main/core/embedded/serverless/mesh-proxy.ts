@@ -1,57 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../model/index.js';
-import type { ServiceEndpoint, ServiceRegistry } from '../module.js';
+import type { ServiceRegistry } from '../module.js';
+import { createServiceForwarder, sendPlain as send } from './service-forwarder.js';
 
-/** Bodies up to this size are kept while streaming so a request can be retried on another endpoint. */
-const RETRY_BODY_LIMIT = 8 * 1024 * 1024;
-const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
-
-/** Copy of a request body kept while it streams, for one retry. */
-interface BodyCopy {
-  chunks: Buffer[];
-  size: number;
-  overflow: boolean;
-}
-
-function endToEnd(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
-  return out;
-}
-
-/**
- * Browsers send cookies to every port of 127.0.0.1, so a request reaching a function from the dashboard's browser
- * may carry the daemon's session cookie; function code (and its dependencies) must never see it.
- */
-export function withoutDaemonCookie(headers: http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
-  const cookie = headers.cookie;
-  if (typeof cookie !== 'string' || !cookie.includes('kl_token=')) return headers;
-  const kept = cookie
-    .split(';')
-    .map((c) => c.trim())
-    .filter((c) => c && !c.startsWith('kl_token='))
-    .join('; ');
-  const out = { ...headers };
-  if (kept) out.cookie = kept;
-  else delete out.cookie;
-  return out;
-}
+export { withoutDaemonCookie } from './service-forwarder.js';
 
 export interface MeshProxy {
   port: number;
   url: string;
   close(): Promise<void>;
-}
-
-function send(res: http.ServerResponse, status: number, message: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(`${message}\n`);
 }
 
 /**
@@ -82,58 +40,17 @@ function observe(host: string, res: http.ServerResponse, onRequest: NonNullable<
 }
 
 export async function startMeshProxy(services: ServiceRegistry, log: Logger, opts: MeshOptions = {}): Promise<MeshProxy> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
-
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, ep: ServiceEndpoint, body: BodyCopy, attempt: number): void => {
-    const upstream = http.request(
-      { host: ep.host, port: ep.port, method: req.method, path: req.url, headers: withoutDaemonCookie(endToEnd(req.headers)), agent },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.statusMessage, endToEnd(up.headers));
-        up.pipe(res);
-        up.once('error', () => res.destroy());
-      },
-    );
-    let responded = false;
-    upstream.once('response', () => (responded = true));
-    upstream.once('error', (err: NodeJS.ErrnoException) => {
-      const host = req.headers.host ?? '';
-      const complete = !body.overflow && req.readableEnded;
-      if (!responded && attempt === 0 && RETRYABLE.has(err.code ?? '') && complete) {
-        const next = services.pick(host);
-        if (next) return forward(req, res, next, body, 1);
-      }
-      log.warn('mesh request failed', { host, endpoint: `${ep.host}:${ep.port}`, error: err.code ?? err.message });
-      if (!responded) send(res, 502, `Service ${host} at ${ep.host}:${ep.port} failed: ${err.code ?? err.message}`);
-      else res.destroy();
-    });
-    res.once('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
-    if (attempt === 0) {
-      req.pipe(upstream);
-    } else {
-      for (const chunk of body.chunks) upstream.write(chunk);
-      upstream.end();
-    }
-  };
+  const forwarder = createServiceForwarder(services, log);
 
   const server = http.createServer((req, res) => {
     const host = req.headers.host ?? '';
-    const ep = services.pick(host);
-    if (ep !== undefined && opts.onRequest) observe(host, res, opts.onRequest);
-    if (ep === undefined) {
-      return send(res, 502, `Unknown service "${host}": no Function named like that is deployed. Known services: ${services.names().join(', ') || 'none'}. Use the Host <function>.<namespace>.svc.cluster.local`);
+    const outcome = forwarder.forward(req, res, { service: host });
+    if (outcome !== 'unknown' && opts.onRequest) observe(host, res, opts.onRequest);
+    if (outcome === 'unknown') {
+      send(res, 502, `Unknown service "${host}": no Function named like that is deployed. Known services: ${services.names().join(', ') || 'none'}. Use the Host <function>.<namespace>.svc.cluster.local`);
+    } else if (outcome === 'unready') {
+      send(res, 503, `Service "${host}" has no ready replica (scaled to 0, starting or crash-looping); check the Function's status`);
     }
-    if (ep === null) return send(res, 503, `Service "${host}" has no ready replica (scaled to 0, starting or crash-looping); check the Function's status`);
-        const body: BodyCopy = { chunks: [], size: 0, overflow: false };
-    req.on('data', (c: Buffer) => {
-      body.size += c.length;
-      if (body.size > RETRY_BODY_LIMIT) {
-        body.overflow = true;
-        body.chunks = [];
-      } else if (!body.overflow) body.chunks.push(c);
-    });
-    forward(req, res, ep, body, 0);
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
@@ -146,7 +63,7 @@ export async function startMeshProxy(services: ServiceRegistry, log: Logger, opt
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        agent.destroy();
+        forwarder.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
