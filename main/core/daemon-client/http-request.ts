@@ -19,7 +19,12 @@ export function httpRequest(url: string, init: { method?: string; headers?: Reco
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer from ${url} within ${init.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    // Only a caller's own limit ends a request: the global agent's idle-socket timeout (5 s) also emits 'timeout',
+    // and long calls (starting a debug session, rollback) take longer than that.
+    if (init.timeoutMs) {
+      const limit = init.timeoutMs;
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer from ${url} within ${limit} ms`), { code: 'ETIMEDOUT' })));
+    }
     req.on('error', reject);
     req.end(init.body);
   });
