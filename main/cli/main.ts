@@ -27,6 +27,8 @@ const COMMANDS: Array<[names: string[], load: () => Promise<Register>]> = [
   [['test'], async () => (await import('./commands/test-cmd.js')).registerTest],
   [['debug'], async () => (await import('./commands/debug.js')).registerDebug],
   [['token'], async () => (await import('./commands/token.js')).registerToken],
+  [['app'], async () => (await import('./commands/app.js')).registerApp],
+  [['marketplace'], async () => (await import('./commands/marketplace.js')).registerMarketplace],
 ];
 
 /** The command word of argv (the first argument that is not an option), if any. */

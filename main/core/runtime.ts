@@ -2,6 +2,7 @@ import type { KubeObject } from './model/index.js';
 import type { ModuleName, Profile, RuntimeKind } from './profiles/index.js';
 import type {
   ApiRuleView,
+  ApplicationsResponse,
   ApplyOutcome,
   ComponentState,
   ComponentStatus,
@@ -11,6 +12,8 @@ import type {
   EventSummary,
   EventWithAttempts,
   FunctionDetails,
+  GatewayCallRequest,
+  GatewayCallResponse,
   InspectorEntry,
   IssuerInfo,
   LegacyEventBody,
@@ -27,6 +30,7 @@ import type {
   RuntimeStatus,
   TryAnswer,
   TryRequest,
+  ServiceSpecResponse,
 } from './api/index.js';
 
 /**
@@ -64,6 +68,7 @@ export interface RuntimeCapabilities {
   events?: Capability<EventsCapability>;
   dev?: DevLoopCapability;
   gateway?: Capability<GatewayCapability>;
+  applications?: Capability<ApplicationsCapability>;
 }
 
 export type CapabilityName = keyof RuntimeCapabilities;
@@ -114,6 +119,17 @@ export interface EventsCapability {
   /** Publishes like POST /<app>/v1/events; returns the event id. */
   publishLegacy(app: string, body: LegacyEventBody): Promise<PublishResult>;
   replay(id: string, opts?: ReplayOptions): Promise<ReplayResult>;
+}
+
+/**
+ * Application connectivity: registered Applications with their gateway URLs and recent calls, calls through the
+ * central application gateway, and the API/event specification catalog. Errors are ApiErrors (404 unknown
+ * application or service, 502 when a specification cannot be fetched and none is cached).
+ */
+export interface ApplicationsCapability {
+  applications(): ApplicationsResponse;
+  call(app: string, req: GatewayCallRequest): Promise<GatewayCallResponse>;
+  spec(app: string, service: string, opts?: { refresh?: boolean }): Promise<ServiceSpecResponse>;
 }
 
 /** The dev loop: how function folders' resources reach the cluster (create or update, like `kubectl apply`). */

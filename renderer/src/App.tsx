@@ -11,6 +11,8 @@ import { TracesPage } from './pages/Traces.js';
 import { MetricsPage } from './pages/Metrics.js';
 import { ResourcesPage } from './pages/Resources.js';
 import { ApiRulesPage } from './pages/ApiRules.js';
+import { ApplicationsPage } from './pages/Applications.js';
+import { ServiceCatalogPage } from './pages/ServiceCatalog.js';
 
 const NAV: Array<{ route: string; label: string }> = [
   { route: '/', label: 'Overview' },
@@ -20,6 +22,8 @@ const NAV: Array<{ route: string; label: string }> = [
   { route: '/logs', label: 'Logs' },
   { route: '/traces', label: 'Traces' },
   { route: '/metrics', label: 'Metrics' },
+  { route: '/applications', label: 'Applications' },
+  { route: '/services', label: 'Service Catalog' },
   { route: '/resources', label: 'Resources' },
 ];
 
@@ -40,6 +44,10 @@ function page(path: string, query: URLSearchParams): ReactNode {
       return <TracesPage selected={parts[1]} />;
     case 'metrics':
       return <MetricsPage />;
+    case 'applications':
+      return <ApplicationsPage />;
+    case 'services':
+      return <ServiceCatalogPage />;
     case 'resources':
       return <ResourcesPage kind={parts[1]} namespace={parts[2]} name={parts[3]} />;
     default:

@@ -137,7 +137,7 @@ describe('update, patch, status, delete', () => {
     expect(renamed.status).toBe(400);
   });
 
-  it('applies merge, JSON and strategic merge patches, and refuses server-side apply with 415', async () => {
+  it('applies merge, JSON and strategic merge patches, and refuses unknown patch types with 415', async () => {
     await call(s, 'POST', FN_PATH, fn('pat', undefined, { keep: 'yes', drop: 'yes' }));
     const merge = await call(s, 'PATCH', `${FN_PATH}/pat`, { metadata: { labels: { drop: null } }, spec: { replicas: 2 } }, { 'Content-Type': 'application/merge-patch+json' });
     expect(merge.status).toBe(200);
@@ -151,9 +151,10 @@ describe('update, patch, status, delete', () => {
     const smp = await call(s, 'PATCH', `${CM_PATH}/smp`, { data: { b: null, c: '3' } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
     expect(smp.body.data).toEqual({ a: '1', c: '3' });
 
+    // Server-side apply is served (test/kube-api/server-side-apply.test.ts); it needs a field manager.
     const ssa = await call(s, 'PATCH', `${FN_PATH}/pat`, 'spec: {}', { 'Content-Type': 'application/apply-patch+yaml' });
-    expect(ssa.status).toBe(415);
-    expect(ssa.body.message).toContain('server-side apply is not supported');
+    expect(ssa.status).toBe(422);
+    expect(ssa.body.message).toContain('fieldManager: Required value');
     const unknown = await call(s, 'PATCH', `${FN_PATH}/pat`, {}, { 'Content-Type': 'text/plain' });
     expect(unknown.status).toBe(415);
   });

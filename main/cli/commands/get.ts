@@ -8,7 +8,7 @@ import { listObjects, objectPath } from '../resource-client.js';
 
 export function resolveKind(word: string): ResourceType {
   const type = resolveTypeName(word);
-  if (!type) throw new CliError(`the server doesn't have a resource type "${word}" — try functions, subscriptions, apirules, applications, secrets or configmaps`);
+  if (!type) throw new CliError(`the server doesn't have a resource type "${word}" — try functions, subscriptions, apirules, applications, serviceinstances, servicebindings, servicebrokers, secrets or configmaps`);
   return type;
 }
 
@@ -36,7 +36,7 @@ export function registerGet(program: Command): void {
   program
     .command('get')
     .description('list resources of a kind, or show one')
-    .argument('<kind>', 'functions|fn, subscriptions, apirules, applications, secrets, configmaps')
+    .argument('<kind>', 'functions|fn, subscriptions, apirules, applications, serviceinstances|si, servicebindings|sb, servicebrokers, secrets, configmaps')
     .argument('[name]', 'show just this one')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-A, --all-namespaces', 'list across all namespaces', false)

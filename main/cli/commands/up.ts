@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { daemonEntry, daemonPortFromEnv, ensureDaemon, findDaemon, statePaths, type DaemonClient } from '../../core/daemon-client/index.js';
-import { apiPath, type ProgressEvent, type ProgressLine, type RuntimeStatus } from '../../core/api/index.js';
+import { apiPath, type ProgressEvent, type ProgressLine, type RuntimeStatus, type UpPlan } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
 import { stateDir } from '../context.js';
 import { renderStatus } from './status.js';
@@ -49,8 +49,13 @@ export function registerUp(program: Command): void {
     .description('start the daemon if needed and bring the local cluster up')
     .option('-p, --profile <name|file>', 'cluster profile: a name from cluster-profiles/ or a YAML file', undefined)
     .option('--foreground', 'run the daemon in this terminal (Ctrl-C stops it)', false)
-    .action(async (opts: { profile?: string; foreground: boolean }) => {
+    .option('--dry-run', 'print the plan (for kind: cluster config, pinned module manifests, images) and the preflight; change nothing', false)
+    .action(async (opts: { profile?: string; foreground: boolean; dryRun: boolean }) => {
       const profile = profileArg(opts.profile);
+      if (opts.dryRun) {
+        await runDryRun(profile);
+        return;
+      }
       if (opts.foreground) {
         await runForeground(profile);
         return;
@@ -60,6 +65,20 @@ export function registerUp(program: Command): void {
       const status = await runUp(client, profile);
       if (status) process.stdout.write(renderStatus(status) + '\n');
     });
+}
+
+/** Plan on stdout (reviewable, YAML with comments), preflight on stderr; exit 1 when a check fails. */
+async function runDryRun(profile: string | undefined): Promise<void> {
+  const { client } = await ensureDaemon(stateDir());
+  const plan = await client.request<UpPlan>('POST', apiPath('upPlan'), { body: profile ? { profile } : {} });
+  process.stdout.write(plan.text);
+  if (plan.checks.length > 0) process.stderr.write(`Preflight (${plan.runtime} runtime, profile ${plan.profile}):\n`);
+  for (const c of plan.checks) {
+    process.stderr.write(`  ${c.status === 'ok' ? '✓' : c.status === 'warn' ? '!' : '✗'} ${c.name.padEnd(16)} ${c.detail}\n`);
+    if (c.fix && c.status !== 'ok') process.stderr.write(`    ${''.padEnd(16)} → ${c.fix}\n`);
+  }
+  const failed = plan.checks.filter((c) => c.status === 'fail');
+  if (failed.length > 0) throw new CliError(`preflight failed: ${failed.map((c) => c.name).join(', ')} — see the fixes above`);
 }
 
 /**

@@ -12,3 +12,6 @@ export type * from './functions.js';
 export type * from './telemetry.js';
 export type * from './resources.js';
 export type * from './gateway.js';
+export type * from './applications.js';
+export type { DoctorCheck } from './doctor.js';
+export type { UpPlan } from './plan.js';

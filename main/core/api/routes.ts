@@ -8,6 +8,8 @@ export const ROUTES = {
   status: '/kl/v1/status',
   profiles: '/kl/v1/profiles',
   up: '/kl/v1/up',
+  /** POST {profile}: the plan `up` would carry out, and its preflight, without changing anything. */
+  upPlan: '/kl/v1/up/plan',
   down: '/kl/v1/down',
   shutdown: '/kl/v1/shutdown',
 
@@ -36,6 +38,9 @@ export const ROUTES = {
   gatewayIssuer: '/kl/v1/gateway/issuer',
   gatewayToken: '/kl/v1/gateway/token',
   gatewayRotate: '/kl/v1/gateway/rotate',
+  applications: '/kl/v1/applications',
+  applicationCall: '/kl/v1/applications/:app/call',
+  applicationSpec: '/kl/v1/applications/:app/services/:service/spec',
 
   traces: '/kl/v1/traces',
   trace: '/kl/v1/traces/:traceId',

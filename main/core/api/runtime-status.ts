@@ -1,5 +1,6 @@
 /** Which runtime a profile asks for (`spec.runtime`). */
-export type RuntimeKind = 'embedded' | 'kind';
+/** `kubernetes` attaches to an existing cluster by kubeconfig (the kind runtime's code minus creating and installing). */
+export type RuntimeKind = 'embedded' | 'kind' | 'kubernetes';
 
 export type ComponentState =
   | 'Pending'

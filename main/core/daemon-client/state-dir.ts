@@ -17,6 +17,8 @@ export interface StatePaths {
   cluster: string;
   clusterState: string;
   cache: string;
+  /** The kind runtime's cluster kubeconfig (0600), written by the daemon when the kind cluster is up. */
+  kindKubeconfig: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -29,6 +31,7 @@ export function statePaths(root: string): StatePaths {
     cluster: join(root, 'cluster'),
     clusterState: join(root, 'cluster.json'),
     cache: join(root, 'cache'),
+    kindKubeconfig: join(root, 'cluster', 'kind', 'kubeconfig'),
   };
 }
 

@@ -5,7 +5,7 @@ import { badRequest, failureStatus, RESOURCE_TYPES, type Logger } from '../model
 import { createFileStore, type FileStore } from '../store/index.js';
 import { BUILTIN_PROFILES_DIR, listProfiles, loadProfile } from '../profiles/index.js';
 import type { ProgressListener, Runtime, RuntimeStatus } from '../runtime.js';
-import { ROUTES, type DaemonStatusReport } from '../api/index.js';
+import { ROUTES, type DaemonStatusReport, type UpPlan } from '../api/index.js';
 import type { Profile } from '../profiles/index.js';
 import { createTelemetry, type RetentionOptions, type Telemetry } from '../telemetry/index.js';
 import { ensureStateDir, loadOrCreateToken, packageVersion, removeDaemonInfo, writeDaemonInfo, type StatePaths } from '../daemon-client/index.js';
@@ -25,8 +25,9 @@ import { capability } from './routes/capability.js';
 import { readClusterState, writeClusterState } from './cluster-state.js';
 import { platformLogToTelemetry, workerLineToTelemetry } from './telemetry-sources.js';
 import { registerGatewayRoutes } from './routes/gateway.js';
+import { registerApplicationRoutes } from './routes/applications.js';
 import { DevSessions } from './dev-sessions.js';
-import { createRuntime, DEFAULT_RUNTIME, type RuntimeDeps } from './runtime-factory.js';
+import { createRuntime, DEFAULT_RUNTIME, planRuntime, type RuntimeDeps } from './runtime-factory.js';
 
 export interface DaemonOptions {
   stateDir: string;
@@ -100,6 +101,7 @@ export class Daemon {
     registerEventRoutes(this.router, current);
     registerFunctionRoutes(this.router, current);
     registerGatewayRoutes(this.router, current);
+    registerApplicationRoutes(this.router, current);
     registerTelemetryRoutes(this.router, this.telemetry);
     this.uiPublic = registerUiRoutes(this.router, { sessions: this.sessions });
     this.dev = new DevSessions(() => capability(this.runtime, 'dev'), this.log.child({ component: 'dev' }), join(this.paths.root, 'dev.json'), (kind) => this.moduleEnabledFor(kind));
@@ -120,6 +122,7 @@ export class Daemon {
   private runtimeDeps(): RuntimeDeps {
     return {
       stateDir: this.paths.cluster,
+      cacheDir: this.paths.cache,
       store: this.store,
       log: this.log.child({ component: 'runtime' }),
       telemetry: this.telemetry,
@@ -215,6 +218,13 @@ export class Daemon {
     } finally {
       if (this.upInFlight === run) this.upInFlight = undefined;
     }
+  }
+
+  /** `up --dry-run`: the plan and preflight for a profile; nothing is started or written. */
+  async plan(profileRef: string | undefined): Promise<UpPlan> {
+    const ref = profileRef ?? readClusterState(this.paths.clusterState).profile ?? 'default';
+    const profile = await loadProfile(ref, { searchDirs: this.profileDirs() });
+    return planRuntime(profile, { cacheDir: this.paths.cache });
   }
 
   /** Takes another runtime into use; only while the current one holds no cluster. */

@@ -5,11 +5,25 @@ import type { Profile, RuntimeKind } from '../profiles/index.js';
 import type { Runtime } from '../runtime.js';
 import type { Store } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
+import { join } from 'node:path';
+import { RESOURCE_TYPES } from '../model/index.js';
 import { createEmbeddedRuntimeWithModules } from '../embedded/index.js';
+import type { DoctorCheck, UpPlan } from '../api/index.js';
+import { DeferredRuntime } from './deferred-runtime.js';
+
+type KindModule = typeof import('../kind/index.js');
+let kindModule: Promise<KindModule> | undefined;
+/** Loaded on first use: @kubernetes/client-node and dockerode are slow to import and unused by the embedded runtime. */
+function loadKind(): Promise<KindModule> {
+  kindModule ??= import('../kind/index.js');
+  return kindModule;
+}
 
 export interface RuntimeDeps {
   /** The runtime's own state dir (inside the daemon's). */
   stateDir: string;
+  /** `$KYMA_LOCAL_HOME/cache` (kind binary, module manifests). */
+  cacheDir: string;
   store: Store;
   log: Logger;
   telemetry: Telemetry;
@@ -25,6 +39,39 @@ export function createRuntime(kind: RuntimeKind, deps: RuntimeDeps, profile?: Pr
     case 'embedded':
       return createEmbeddedRuntimeWithModules({ stateDir: deps.stateDir, store: deps.store, log: deps.log, telemetry: deps.telemetry, ...(deps.onWorkerLine ? { onWorkerLine: deps.onWorkerLine } : {}) });
     case 'kind':
-      throw new Error(`profile ${profile?.name ?? '(unnamed)'} uses the ${kind} runtime, which this version of Kyma Local does not implement yet — use an embedded profile (default, minimal)`);
+    case 'kubernetes':
+      return new DeferredRuntime(kind, deps.store, async () =>
+        (await loadKind()).createKindRuntime({ stateDir: join(deps.stateDir, kind), cacheDir: deps.cacheDir, store: deps.store, types: RESOURCE_TYPES, log: deps.log.child({ runtime: kind, profile: profile?.name ?? '' }), attach: kind === 'kubernetes' }),
+      );
+  }
+}
+
+/** The plan `up` would carry out for a profile, with its preflight, computed without changing anything. */
+export async function planRuntime(profile: Profile, deps: Pick<RuntimeDeps, 'cacheDir'>): Promise<UpPlan> {
+  const base = { runtime: profile.runtime, profile: profile.name };
+  if (profile.runtime === 'embedded') return { ...base, text: `# embedded runtime: local processes for ${profile.modules.join(', ') || 'no modules'}; no Docker or Kubernetes needed\n`, checks: [] };
+  const { connectCluster, kindPreflight, kindUpPlan, renderPlan } = await loadKind();
+  switch (profile.runtime) {
+    case 'kind': {
+      let text: string;
+      try {
+        text = renderPlan(kindUpPlan(profile));
+      } catch (err) {
+        text = `# no plan: ${(err as Error).message}\n`;
+      }
+      return { ...base, text, checks: await kindPreflight({ profile, cacheDir: deps.cacheDir }) };
+    }
+    case 'kubernetes': {
+      const target = profile.kubernetes ?? {};
+      const text = `# attach to ${target.context ? `context ${target.context}` : 'the current context'} of ${target.kubeconfig ?? '$KUBECONFIG or ~/.kube/config'}: nothing is created or installed; the module CRs of ${profile.modules.join(', ')} are read and the daemon's resources are server-side applied (field manager kyma-local)\n`;
+      let check: DoctorCheck;
+      try {
+        const { client, version } = await connectCluster(target);
+        check = { name: 'cluster', status: 'ok', detail: `${client.server} (Kubernetes ${version})` };
+      } catch (err) {
+        check = { name: 'cluster', status: 'fail', detail: (err as Error).message };
+      }
+      return { ...base, text, checks: [check] };
+    }
   }
 }

@@ -9,3 +9,5 @@ export * from './serverless/index.js';
 export * from './otlp/index.js';
 export * from './gateway/index.js';
 export { DEFAULT_OIDC, type OidcSettings } from './oidc/index.js';
+export * from './app-connector/index.js';
+export * from './brokers/index.js';

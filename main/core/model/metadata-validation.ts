@@ -24,6 +24,10 @@ export function validateMetadata(obj: KubeObject, rules: MetadataRules): FieldEr
   }
   errs.push(...validateLabels('metadata.labels', md.labels));
   errs.push(...validateAnnotations('metadata.annotations', md.annotations));
+  if (md.finalizers !== undefined && md.finalizers !== null) {
+    if (!Array.isArray(md.finalizers)) errs.push(typeInvalid('metadata.finalizers', md.finalizers, 'a list of strings'));
+    else md.finalizers.forEach((f: unknown, i) => errs.push(...(typeof f === 'string' ? validateQualifiedName(`metadata.finalizers[${i}]`, f) : [typeInvalid(`metadata.finalizers[${i}]`, f, 'a string')])));
+  }
   return errs;
 }
 

@@ -10,6 +10,8 @@ export interface ObjectMeta {
   uid?: string;
   creationTimestamp?: string;
   deletionTimestamp?: string;
+  /** While non-empty, a delete only sets deletionTimestamp; the object goes when its controller removes the last one. */
+  finalizers?: string[];
   managedFields?: unknown[];
 }
 

@@ -3,7 +3,7 @@ import { APIRULE, APPLICATION, CONFIGMAP, findTypeByKind, findTypeByResource, FU
 
 describe('type registry', () => {
   it('lists every kind', () => {
-    expect(RESOURCE_TYPES.map((t) => t.kind)).toEqual(['Function', 'Subscription', 'APIRule', 'Application', 'Secret', 'ConfigMap', 'Namespace']);
+    expect(RESOURCE_TYPES.map((t) => t.kind)).toEqual(['Function', 'Subscription', 'APIRule', 'Application', 'Secret', 'ConfigMap', 'Namespace', 'ServiceInstance', 'ServiceBinding', 'ServiceBroker']);
   });
 
   it.each([

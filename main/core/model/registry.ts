@@ -3,10 +3,11 @@ import { APPLICATION } from './application-type.js';
 import { CONFIGMAP, NAMESPACE, SECRET } from './core-types.js';
 import { FUNCTION } from './function-type.js';
 import type { ResourceType } from './resource-type.js';
+import { SERVICE_BINDING, SERVICE_BROKER, SERVICE_INSTANCE } from './service-types.js';
 import { badRequest, type ApiError } from './errors.js';
 import { SUBSCRIPTION } from './subscription-type.js';
 
-export const RESOURCE_TYPES: ResourceType[] = [FUNCTION, SUBSCRIPTION, APIRULE, APPLICATION, SECRET, CONFIGMAP, NAMESPACE];
+export const RESOURCE_TYPES: ResourceType[] = [FUNCTION, SUBSCRIPTION, APIRULE, APPLICATION, SECRET, CONFIGMAP, NAMESPACE, SERVICE_INSTANCE, SERVICE_BINDING, SERVICE_BROKER];
 
 /** Splits `group/version` (or `v1` for the core group) into its parts. */
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {

@@ -1,7 +1,7 @@
 import type { EventingSettings, OidcClient, OidcSettings, OidcUser, ProfileLimits, ProfilePorts, ProfileRetention, TelemetrySettings } from './profile.js';
 
 /** Defaults for every optional profile field; cluster-profiles/README.md documents the same values. */
-export const DEFAULT_PORTS: ProfilePorts = { nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318 };
+export const DEFAULT_PORTS: ProfilePorts = { nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318, broker: 0 };
 
 export const DEFAULT_LIMITS: ProfileLimits = {
   maxReplicas: 10,

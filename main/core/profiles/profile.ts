@@ -1,5 +1,5 @@
 /** The cluster profile schema (cluster-profiles/*.yaml), after validation and defaulting. */
-export const MODULE_NAMES = ['serverless', 'eventing', 'api-gateway', 'application-connector', 'telemetry'] as const;
+export const MODULE_NAMES = ['serverless', 'eventing', 'api-gateway', 'application-connector', 'telemetry', 'btp-operator'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
 import type { RuntimeKind } from '../api/index.js';
@@ -14,6 +14,8 @@ export interface ProfilePorts {
   publisher: number;
   /** OTLP/HTTP receiver. */
   otlp: number;
+  /** The built-in OSB service broker (btp-operator module); default 0. */
+  broker: number;
   /**
    * nats-server's monitoring port, bound only when set (0 = any free port): it answers any Host and origin, so
    * it stays closed unless a user asks for it.
@@ -120,4 +122,13 @@ export interface Profile {
   kind?: KindSettings;
   /** spec.oidc; without it the issuer has the demo client and user (DEFAULT_OIDC). */
   oidc?: OidcSettings;
+  /** runtime `kubernetes`: an existing cluster (for example a real Kyma cluster) to attach to. */
+  kubernetes?: KubernetesSettings;
+}
+
+export interface KubernetesSettings {
+  /** Absolute path of a kubeconfig; default $KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  /** Default: the kubeconfig's current context. */
+  context?: string;
 }

@@ -25,11 +25,11 @@ function parseError(text: string): ProfileError {
 }
 
 describe('shipped profiles', () => {
-  it('default: embedded with all five modules and fixed ports', async () => {
+  it('default: embedded with all six modules and fixed ports', async () => {
     const p = await loadProfile('default');
     expect(p.runtime).toBe('embedded');
-    expect([...p.modules].sort()).toEqual(['api-gateway', 'application-connector', 'eventing', 'serverless', 'telemetry']);
-    expect(p.ports).toEqual({ nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318 });
+    expect([...p.modules].sort()).toEqual(['api-gateway', 'application-connector', 'btp-operator', 'eventing', 'serverless', 'telemetry']);
+    expect(p.ports).toEqual({ nats: 4222, gateway: 8080, publisher: 8081, otlp: 4318, broker: 0 });
     expect(p.limits.eventStreamMaxBytes).toBe(64 * 1024 * 1024);
     expect(p.source).toBe(path.join(BUILTIN_PROFILES_DIR, 'default.yaml'));
   });
@@ -43,7 +43,7 @@ describe('shipped profiles', () => {
   it('kind: kind settings with ingress port mappings', async () => {
     const p = await loadProfile('kind');
     expect(p.runtime).toBe('kind');
-    expect(p.kind?.nodeImage).toMatch(/^kindest\/node:v1\.31\.\d+$/);
+    expect(p.kind?.nodeImage).toMatch(/^kindest\/node:v1\.34\.\d+$/);
     expect(p.kind?.portMappings.map((m) => m.containerPort).sort()).toEqual([443, 80]);
   });
 
@@ -58,7 +58,7 @@ describe('loading', () => {
   it('fills defaults for a profile that sets only metadata', () => {
     const p: Profile = parseProfile(HEAD, 'x.yaml');
     expect(p.runtime).toBe('embedded');
-    expect(p.modules).toHaveLength(5);
+    expect(p.modules).toHaveLength(6);
     expect(p.retention.keepStateOnDown).toBe(true);
     expect(p.eventing.maxDeliver).toBe(100);
   });
@@ -87,7 +87,7 @@ describe('errors carry file:line:column and field', () => {
     const e = parseError(`${HEAD}spec:\n  modules:\n    - serverless\n    - telemetry\n    - evnting\n`);
     expect([e.file, e.line, e.column, e.field]).toEqual(['x.yaml', 9, 7, 'spec.modules[2]']);
     expect(e.message).toBe(
-      'x.yaml:9:7: spec.modules[2]: unknown module "evnting" (did you mean "eventing"?) — valid: serverless, eventing, api-gateway, application-connector, telemetry',
+      'x.yaml:9:7: spec.modules[2]: unknown module "evnting" (did you mean "eventing"?) — valid: serverless, eventing, api-gateway, application-connector, telemetry, btp-operator',
     );
   });
 

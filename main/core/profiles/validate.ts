@@ -10,6 +10,7 @@ import {
   type OidcClient,
   type OidcSettings,
   type OidcUser,
+  type KubernetesSettings,
   type ModuleName,
   type Profile,
   type ProfileLimits,
@@ -66,11 +67,11 @@ export function parseProfile(text: string, file: string): Profile {
 }
 
 function readSpec(r: YamlReader, spec: Map, p: Profile): void {
-  r.checkKeys(spec, 'spec', ['runtime', 'modules', 'ports', 'limits', 'retention', 'eventing', 'telemetry', 'natsServer', 'kind', 'oidc']);
+  r.checkKeys(spec, 'spec', ['runtime', 'modules', 'ports', 'limits', 'retention', 'eventing', 'telemetry', 'natsServer', 'kind', 'oidc', 'kubernetes']);
   const runtime = r.child(spec, 'runtime');
   if (r.present(runtime)) {
     const v = r.string(runtime, 'spec.runtime');
-    if (v !== 'embedded' && v !== 'kind') r.fail(runtime, 'spec.runtime', `unknown runtime "${v}" — valid: embedded, kind`);
+    if (v !== 'embedded' && v !== 'kind' && v !== 'kubernetes') r.fail(runtime, 'spec.runtime', `unknown runtime "${v}" — valid: embedded, kind, kubernetes`);
     p.runtime = v;
   }
   const modules = r.child(spec, 'modules');
@@ -94,6 +95,20 @@ function readSpec(r: YamlReader, spec: Map, p: Profile): void {
   else if (p.runtime === 'kind') {
     r.fail(runtime ?? spec, 'spec.kind', 'runtime "kind" needs a kind section (nodeImage, optional clusterName and portMappings)');
   }
+  const kube = r.child(spec, 'kubernetes');
+  if (r.present(kube)) p.kubernetes = readKubernetes(r, r.map(kube, 'spec.kubernetes'), p.source);
+  else if (p.runtime === 'kubernetes') p.kubernetes = {};
+}
+
+/** An existing cluster: kubeconfig file (relative to the profile; default $KUBECONFIG, ~/.kube/config) and context. */
+function readKubernetes(r: YamlReader, map: Map, source: string): KubernetesSettings {
+  r.checkKeys(map, 'spec.kubernetes', ['kubeconfig', 'context']);
+  const out: KubernetesSettings = {};
+  const file = r.child(map, 'kubeconfig');
+  if (r.present(file)) out.kubeconfig = path.resolve(path.dirname(source), r.string(file, 'spec.kubernetes.kubeconfig'));
+  const ctx = r.child(map, 'context');
+  if (r.present(ctx)) out.context = r.string(ctx, 'spec.kubernetes.context');
+  return out;
 }
 
 function readModules(r: YamlReader, node: Node): ModuleName[] {

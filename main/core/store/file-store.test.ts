@@ -276,3 +276,20 @@ describe('persistence', () => {
     expect(latest.metadata.uid).toBe(a.metadata.uid);
   });
 });
+
+describe('finalizers', () => {
+  it('marks an object with finalizers for deletion and removes it when the last finalizer goes', async () => {
+    await store.create({ ...fn('held'), metadata: { name: 'held', namespace: 'default', finalizers: ['example.com/hold'] } });
+    const events: string[] = [];
+    const off = store.watch(FUNCTION, {}, (ev) => events.push(`${ev.type}:${ev.object.metadata.deletionTimestamp ? 'deleting' : 'live'}`));
+    const marked = await store.delete(FUNCTION, 'default', 'held');
+    expect(marked.metadata.deletionTimestamp).toBeTruthy();
+    expect(store.find(FUNCTION, 'default', 'held')?.metadata.deletionTimestamp).toBe(marked.metadata.deletionTimestamp);
+    // A second delete changes nothing.
+    expect((await store.delete(FUNCTION, 'default', 'held')).metadata.resourceVersion).toBe(marked.metadata.resourceVersion);
+    await store.update({ ...marked, metadata: { ...marked.metadata, finalizers: [] } });
+    expect(store.find(FUNCTION, 'default', 'held')).toBeUndefined();
+    off();
+    expect(events).toEqual(['MODIFIED:deleting', 'DELETED:deleting']);
+  });
+});

@@ -58,6 +58,10 @@ export async function createFileStore(opts: FileStoreOptions): Promise<FileStore
   return new FileStoreImpl(opts, log, loaded, ceiling);
 }
 
+function hasFinalizers(obj: KubeObject): boolean {
+  return Array.isArray(obj.metadata.finalizers) && obj.metadata.finalizers.length > 0;
+}
+
 function keyOf(type: ResourceType, namespace: string | undefined, name: string): string {
   return `${type.group}|${type.plural}|${namespace ?? ''}|${name}`;
 }
@@ -170,6 +174,8 @@ class FileStoreImpl implements FileStore {
       resourceVersion: cur.metadata.resourceVersion,
       ...(cur.metadata.deletionTimestamp ? { deletionTimestamp: cur.metadata.deletionTimestamp } : {}),
     };
+    // Like the apiserver: an update that sends no managedFields keeps the recorded ones.
+    if (obj.metadata.managedFields === undefined && cur.metadata.managedFields !== undefined) obj.metadata.managedFields = cur.metadata.managedFields;
     if (type.hasStatus) {
       if (cur.status !== undefined) obj.status = cur.status;
       else delete obj.status;
@@ -181,7 +187,8 @@ class FileStoreImpl implements FileStore {
     const rv = ++this.rv;
     obj.metadata.generation = (cur.metadata.generation ?? 1) + (bump ? 1 : 0);
     obj.metadata.resourceVersion = String(rv);
-    return this.commit(type, 'MODIFIED', obj, cur);
+    // The last finalizer removed from an object marked for deletion: now it goes.
+    return this.commit(type, obj.metadata.deletionTimestamp && !hasFinalizers(obj) ? 'DELETED' : 'MODIFIED', obj, cur);
   }
 
   async updateStatus(input: KubeObject): Promise<KubeObject> {
@@ -230,6 +237,13 @@ class FileStoreImpl implements FileStore {
   async delete(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
     const cur = this.current(type, this.nsFor(type, namespace), name);
     const obj = structuredClone(cur);
+    // Finalizers (Kubernetes semantics): the object stays, marked for deletion, until its controller lets go.
+    if (hasFinalizers(cur)) {
+      if (cur.metadata.deletionTimestamp) return obj;
+      obj.metadata.deletionTimestamp = nowRfc3339();
+      obj.metadata.resourceVersion = String(++this.rv);
+      return this.commit(type, 'MODIFIED', obj, cur);
+    }
     obj.metadata.resourceVersion = String(++this.rv);
     return this.commit(type, 'DELETED', obj, cur);
   }
@@ -270,7 +284,8 @@ class FileStoreImpl implements FileStore {
     const ns = this.nsFor(type, obj.metadata.namespace);
     if (ns === undefined) delete obj.metadata.namespace;
     else obj.metadata.namespace = ns;
-    delete obj.metadata.managedFields;
+    // Server-side apply keeps field ownership here; anything that is not a list of entries is dropped.
+    if (!Array.isArray(obj.metadata.managedFields)) delete obj.metadata.managedFields;
     return obj;
   }
 

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { KubeObject, ObjectMeta } from '../model/index.js';
 
-const KIND_ORDER = ['Function', 'Subscription', 'APIRule'];
+const KIND_ORDER = ['Function', 'Subscription', 'APIRule', 'Secret', 'Application'];
 const LOCAL_PREFIX = 'kyma-local.io/';
 
 /**

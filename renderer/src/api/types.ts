@@ -33,6 +33,12 @@ export type {
   DevFolderState,
   ApiRuleView,
   TryAnswer,
+  ApplicationsResponse,
+  ApplicationView,
+  ApplicationEntryView,
+  GatewayCallView,
+  GatewayCallResponse,
+  ServiceSpecResponse,
 } from '../../../main/core/api/index.js';
 
 import type { DesktopBridge } from '../../../main/electron/bridge-types.js';

@@ -7,6 +7,7 @@ import { ApiProblem, PageTitle, StateBadge } from '../components/common.js';
 import { EnvTable } from '../components/EnvTable.js';
 import { InvokeConsole } from '../components/InvokeConsole.js';
 import { ExposingRules } from '../components/ExposingRules.js';
+import { GatewayUsage } from '../components/GatewayUsage.js';
 import { linkProps } from '../router.js';
 import { getFunction, listDevFolders, removeDevFolders } from '../api/daemon.js';
 import { Revisions } from '../components/function/Revisions.js';
@@ -87,6 +88,7 @@ export function FunctionDetailPage({ namespace, name }: { namespace: string; nam
         </Title>
         {details.error ? <ApiProblem error={details.error} what="revisions" /> : details.data ? <Revisions ns={namespace} name={name} details={details.data} onChange={details.reload} /> : <Loader size="sm" />}
       </Card>
+      <GatewayUsage fn={fn} />
       <Card withBorder>
         <Title order={4} mb="xs">
           Invoke

@@ -7,6 +7,7 @@ import { dryRunCreate, dryRunPatch, dryRunUpdate, isDryRun } from './dry-run.js'
 import type { ResourceRoute } from './routes.js';
 import { parseIncludeObject, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
+import { parseForce, serverSideApply } from './server-side-apply.js';
 
 export interface ResourceRequest {
   req: IncomingMessage;
@@ -112,9 +113,10 @@ const PATCH_TYPES: Record<string, PatchType> = {
 
 async function patch(r: ResourceRequest): Promise<void> {
   const ct = mediaType(r.req.headers['content-type']);
-  if (ct === 'application/apply-patch+yaml' || ct === 'application/apply-patch+cbor') {
+  if (ct === 'application/apply-patch+yaml') return apply(r);
+  if (ct === 'application/apply-patch+cbor') {
     r.req.resume();
-    throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by Kyma Local; use `kubectl apply` without --server-side (client-side apply)');
+    throw new ApiError(415, 'UnsupportedMediaType', 'CBOR is not supported; send the applied configuration as application/apply-patch+yaml (YAML or JSON)');
   }
   const patchType = PATCH_TYPES[ct];
   if (!patchType) {
@@ -136,6 +138,23 @@ async function patch(r: ResourceRequest): Promise<void> {
     }
   } else patched = await r.store.patch(type, namespace, name!, body, patchType);
   sendJson(r.res, 200, patched, headers);
+}
+
+/** Server-side apply: 201 when it created the object, 200 otherwise. The body is YAML (JSON is YAML too). */
+async function apply(r: ResourceRequest): Promise<void> {
+  const text = (await readBody(r.req)).toString('utf8');
+  const body = parseBody(Buffer.from(text), 'application/yaml');
+  const warnings = checkFields(r.route.type, body, parseFieldValidation(r.url.searchParams.get('fieldValidation')));
+  const q = r.url.searchParams;
+  const { obj, created } = await serverSideApply({
+    store: r.store,
+    route: r.route,
+    applied: objectForRoute(body, r.route),
+    fieldManager: q.get('fieldManager'),
+    force: parseForce(q.get('force')),
+    dryRun: isDryRun(r.url),
+  });
+  sendJson(r.res, created ? 201 : 200, obj, warnings.length > 0 ? { Warning: warnings } : {});
 }
 
 async function remove(r: ResourceRequest): Promise<void> {

@@ -9,6 +9,7 @@ const WHAT: Record<CapabilityName, string> = {
   events: 'the event inspector and publishing',
   dev: 'the dev loop (watched function folders)',
   gateway: 'the API gateway (APIRules) and the local OIDC issuer',
+  applications: 'application connectivity (Applications, the application gateway, the API catalog)',
 };
 
 /** A capability of the current runtime, or a 501 that names the runtime when it has none. */

@@ -38,6 +38,17 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
     res.end();
   });
 
+  router.add('POST', ROUTES.upPlan, async (req, res) => {
+    try {
+      const body = await readJson(req);
+      const profile = isRecord(body) ? body.profile : undefined;
+      if (profile !== undefined && typeof profile !== 'string') throw new ApiError(400, 'BadRequest', 'profile must be a string (a profile name or an absolute file path)');
+      sendJson(res, 200, await daemon.plan(profile));
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
   router.add('POST', ROUTES.down, async (_req, res) => {
     const emit: (line: ProgressLine) => void = startNdjson(res);
     try {

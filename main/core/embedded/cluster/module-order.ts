@@ -4,9 +4,10 @@ import type { ProcessState } from '../supervisor/index.js';
 
 /**
  * Start order: telemetry first (others export to it), eventing before serverless (functions get the
- * publisher URL), the gateway once functions can be resolved. Stop order is the reverse.
+ * publisher URL), btp-operator before serverless (binding Secrets exist when functions start), the gateway once
+ * functions can be resolved. Stop order is the reverse.
  */
-export const START_ORDER: readonly ModuleName[] = ['telemetry', 'eventing', 'serverless', 'api-gateway', 'application-connector'];
+export const START_ORDER: readonly ModuleName[] = ['telemetry', 'eventing', 'btp-operator', 'serverless', 'api-gateway', 'application-connector'];
 
 if (START_ORDER.length !== MODULE_NAMES.length) throw new Error('START_ORDER must list every module');
 

@@ -5,12 +5,15 @@ import { createEventingModule, type EventingModule } from '../eventing/index.js'
 import { createServerlessModule, type ServerlessModule, type ServerlessModuleOptions } from '../serverless/index.js';
 import { createTelemetryModule } from '../otlp/index.js';
 import { createGatewayModule, type GatewayModule } from '../gateway/index.js';
+import { createAppConnectorModule, type AppConnectorModule } from '../app-connector/index.js';
+import { createServiceCatalogModule } from '../brokers/index.js';
 
 /** The live module instances, so the runtime's capabilities can reach their APIs (a new instance per `up`). */
 export interface ModuleHandles {
   eventing?: EventingModule;
   serverless?: ServerlessModule;
   gateway?: GatewayModule;
+  appConnector?: AppConnectorModule;
 }
 
 export interface ModuleHooks {
@@ -40,4 +43,11 @@ export function registerModules(runtime: EmbeddedRuntime, handles: ModuleHandles
     handles.gateway = m;
     return m;
   });
+  const appGatewayTracing = createPlatformTracing(hooks.telemetry, 'kyma-local-application-gateway');
+  runtime.registerModule('application-connector', () => {
+    const m = createAppConnectorModule({ tracerProvider: appGatewayTracing.provider });
+    handles.appConnector = m;
+    return m;
+  });
+  runtime.registerModule('btp-operator', () => createServiceCatalogModule());
 }

@@ -3,6 +3,7 @@ import type { Capability } from '../../runtime.js';
 import type { EventingApi } from '../eventing/index.js';
 import type { ServerlessApi } from '../serverless/index.js';
 import type { GatewayApi } from '../gateway/index.js';
+import type { AppConnectorApi } from '../app-connector/index.js';
 import { createEmbeddedRuntime, type EmbeddedRuntime, type EmbeddedRuntimeOptions } from './embedded-runtime.js';
 import { registerModules, type ModuleHandles, type ModuleHooks } from './modules.js';
 
@@ -28,5 +29,6 @@ export function createEmbeddedRuntimeWithModules(opts: EmbeddedRuntimeOptions & 
   runtime.capabilities.events = whileRunning<EventingApi>(() => handles.eventing, "eventing is not running — add it to the profile's modules and run `kyma-local up`");
   runtime.capabilities.functions = whileRunning<ServerlessApi>(() => handles.serverless, 'serverless is not running — run `kyma-local up` with a profile that includes it');
   runtime.capabilities.gateway = whileRunning<GatewayApi>(() => handles.gateway, 'api-gateway is not running — run `kyma-local up` with a profile that includes it');
+  runtime.capabilities.applications = whileRunning<AppConnectorApi>(() => handles.appConnector, 'application-connector is not running — run `kyma-local up` with a profile that includes it');
   return runtime;
 }

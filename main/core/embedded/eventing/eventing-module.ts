@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { CloudEvent } from 'cloudevents';
-import { SUBSCRIPTION, type Logger, type ResourceType } from '../../model/index.js';
+import { APPLICATION, cleanTypeOrName, SUBSCRIPTION, type Logger, type ResourceType } from '../../model/index.js';
 import type { ComponentState, ComponentStatus } from '../../runtime.js';
 import type { EmbeddedModule, ModuleContext } from '../module.js';
 import { connectBackend, ensureStream, type Backend } from './backend.js';
@@ -92,6 +92,12 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
     return r;
   }
 
+  /** As upstream's publisher: a registered Application's type label (or clean name) is the legacy event source. */
+  function sourceFor(app: string): string {
+    const registered = ctx?.store.find(APPLICATION, undefined, app);
+    return registered ? cleanTypeOrName(app, registered.metadata.labels) : app;
+  }
+
   const api: EventingApi = {
     queryEvents: (q) => inspector.query(q),
     getEvent: (id) => inspector.get(id),
@@ -104,7 +110,7 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
     async publishLegacy(app, body) {
       const problem = validateLegacy(body);
       if (problem) throw new EventingError(problem.status, `${problem.message}${problem.details ? ` (${problem.details.map((d) => `${d.field}: ${d.type}`).join(', ')})` : ` ${problem.moreInfo}`}`);
-      return publishEvent(legacyToCloudEvent(app, body), {}, 'legacy');
+      return publishEvent(legacyToCloudEvent(sourceFor(app), body), {}, 'legacy');
     },
     async replay(id: string, o: ReplayOptions = {}): Promise<ReplayResult> {
       const json = stored.get(id);
@@ -201,6 +207,7 @@ export function createEventingModule(opts: EventingModuleOptions = {}): Eventing
           {
             ready: () => b.connected(),
             publish: (ev, headers, via) => publishEvent(ev, headers, via),
+            sourceFor,
             subscribed: (app) => eventsInfo((controller?.all() ?? []).filter((s) => s.source === app).flatMap((s) => s.entries.map((e) => e.originalType))),
           },
           c.profile.ports.publisher,

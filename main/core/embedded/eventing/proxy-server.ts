@@ -18,6 +18,8 @@ export interface ProxyHandlers {
   publish(event: CloudEvent<unknown>, headers: HeaderBag, via: 'publish' | 'legacy'): Promise<PublishResult>;
   /** `{name, version}` of the event types Subscriptions with this source subscribe to. */
   subscribed(app: string): Array<{ name: string; version: string }>;
+  /** The event source for legacy events of `app`: a registered Application's type label or clean name, else `app`. */
+  sourceFor?(app: string): string;
 }
 
 class TooLarge extends Error {}
@@ -160,7 +162,7 @@ async function handleLegacy(h: ProxyHandlers, app: string, req: IncomingMessage,
   if (problem) return legacyError(res, problem);
   let event: CloudEvent<unknown>;
   try {
-    event = legacyToCloudEvent(app, body as LegacyEventBody);
+    event = legacyToCloudEvent(h.sourceFor?.(app) ?? app, body as LegacyEventBody);
   } catch (err) {
     return legacyError(res, badPayload((err as Error).message));
   }
@@ -192,7 +194,7 @@ async function route(h: ProxyHandlers, req: IncomingMessage, res: ServerResponse
     } catch {
       return text(res, 400, `the application name "${m[1]}" in the path has a malformed percent-escape; encode "%" as %25`);
     }
-    if (m[2] === 'v1/events/subscribed' && method === 'GET') return json(res, 200, { eventsInfo: h.subscribed(app) });
+    if (m[2] === 'v1/events/subscribed' && method === 'GET') return json(res, 200, { eventsInfo: h.subscribed(h.sourceFor?.(app) ?? app) });
     if (m[2] === 'v1/events' && method === 'POST') return handleLegacy(h, app, req, res);
     if ((m[2] === 'v2/events' || m[2] === 'events') && method === 'POST') return handlePublish(h, req, res);
     return text(res, 405, `method ${method} not allowed on ${path}`);

@@ -1,0 +1,17 @@
+export * from './pins.js';
+export { kindClusterConfig, kindConfigYaml, pinNodeImage, NodeImageError, registryHostsFiles, localRegistryHostingConfigMap, type KindClusterConfig } from './kind-config.js';
+export { installPlan, planImages, crObject, imagesInManifest, type InstallPlan, type ModuleInstallStep, type ModuleCr } from './install-plan.js';
+export { classifyKindError, parseKindProgress, KindError, type KindErrorCode, type KindProgress } from './kind-errors.js';
+export { findKind, downloadKind, kindInstallHint, cachedKindPath, kindPlatform, KindDownloadError, type KindBinary } from './kind-binary.js';
+export { createCluster, deleteCluster, getClusters, getKubeconfig } from './kind-cli.js';
+export { dockerClient, dockerEndpoint, engineFacts, nodeContainers, stopNodes, startNodes, execIn, kindNetworkGateway, KIND_CLUSTER_LABEL, KIND_ROLE_LABEL, type EngineFacts, type NodeContainer } from './docker.js';
+export { ensureRegistry, connectToNetwork, configureNodeMirrors, mirrorPath, type RegistryState } from './registry.js';
+export { imagePresence, enginePlatform, pullMissing, saveImages, loadImages, pushToRegistry, type ImageProgress } from './images.js';
+export { kindPreflight, preflightFailure, memoryNeededGiB, type PreflightOptions } from './preflight.js';
+export { KubeClient, loadKubeConfig, waitForState, stateMessage, collectionPath, FIELD_MANAGER, type KubeObjectLike } from './kube-client.js';
+export { telemetryPipelines, istioTracing, forwarderConfig } from './telemetry-bridge.js';
+export { ResourceSync, desiredObject } from './resource-sync.js';
+export { KindRuntime, KindUpError, createKindRuntime, type KindRuntimeOptions } from './kind-runtime.js';
+export { loadManifest, manifestObjects, manifestCachePath } from './manifests.js';
+export { connectCluster, attachedModules, type AttachTarget, type AttachedModule } from './attach.js';
+export { kindUpPlan, renderPlan, type KindUpPlan } from './plan.js';
