@@ -4,6 +4,7 @@ import type { DaemonClient } from '../../core/daemon-client/index.js';
 import { client } from '../context.js';
 import { parseDataArg } from '../json-arg.js';
 import { table, toYaml } from '../output.js';
+import { eventFixture } from '../event-fixture.js';
 import { CliError } from '../cli-error.js';
 
 /** "delivered 200 12 ms", "failed ×3 500", "dead-lettered ×5", "pending". */
@@ -107,11 +108,18 @@ export function registerEvents(program: Command): void {
     .description('show one event with its payload and every delivery attempt')
     .argument('<id>', 'event id')
     .option('-o, --output <format>', 'json | yaml')
-    .action(async (id: string, opts: { output?: string }) => {
+    .option('--as-fixture', "print the event as a test-kit request: invoke(handler, fixture) in the function's tests")
+    .action(async (id: string, opts: { output?: string; asFixture?: boolean }) => {
       if (opts.output && opts.output !== 'json' && opts.output !== 'yaml') throw new CliError(`unknown output format "${opts.output}" — use -o json or -o yaml`);
       const c = await client();
       const ev = await c.request<EventWithAttempts>('GET', apiPath('event', { id }));
-      if (opts.output === 'json') process.stdout.write(JSON.stringify(ev, null, 2) + '\n');
+      if (opts.asFixture) {
+        try {
+          process.stdout.write(JSON.stringify(eventFixture(ev), null, 2) + '\n');
+        } catch (err) {
+          throw new CliError((err as Error).message);
+        }
+      } else if (opts.output === 'json') process.stdout.write(JSON.stringify(ev, null, 2) + '\n');
       else if (opts.output === 'yaml') process.stdout.write(toYaml(ev));
       else process.stdout.write(eventText(ev));
     });
