@@ -89,6 +89,11 @@ export interface FunctionUrl {
   url: string;
   /** The Host header to send, e.g. hello.default.svc.cluster.local */
   host: string;
+  /**
+   * Headers that mark the call as the daemon's own (`kyma-local invoke`, the dashboard's console): the mesh then
+   * lets the caller's Origin through to the function, whose CORS answer is what the user is testing.
+   */
+  trustHeaders?: Record<string, string>;
 }
 
 /** Functions: details, revisions, rollback, and where to invoke them (serverless). */

@@ -143,8 +143,11 @@ describe('rough edges a new user hit', () => {
     expect(wide).toMatch(/^NAME\s+.*IN-CLUSTER URL\s+FROM THIS MACHINE$/m);
     const curl = /^# (curl -H 'Host: echo\.default\.svc\.cluster\.local' http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(wide)![1]!;
     expect(status).toContain(curl);
-    const r = await execa('sh', ['-c', `${curl} -s -H 'Origin: http://y'`]);
-    expect(JSON.parse(r.stdout)).toMatchObject({ origin: 'http://y' });
+    const r = await execa('sh', ['-c', `${curl} -s -H 'Authorization: Bearer via-curl'`]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ auth: 'Bearer via-curl' });
+    // The mesh is for workers and tools: a cross-site browser Origin on it is refused (issue 16).
+    const browser = await execa('sh', ['-c', `${curl} -s -o /dev/null -w '%{http_code}' -H 'Origin: http://y'`]);
+    expect(browser.stdout).toBe('403');
   });
 
   it("10: a failed handler's stack in the logs names the user's file, not the revision copy", async () => {

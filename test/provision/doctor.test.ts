@@ -36,7 +36,7 @@ describe('kyma-local doctor', () => {
 
     const before = await doctorJson(home, ['--profile', profile]);
     expect(before.exitCode).toBe(0);
-    expect(before.checks.map((c) => c.name)).toEqual(['daemon', 'profile', 'Node.js', 'state dir', 'nats-server', 'npm', 'port nats', 'port gateway', 'port publisher', 'port otlp']);
+    expect(before.checks.map((c) => c.name)).toEqual(['daemon', 'profile', 'Node.js', 'state dir', 'nats-server', 'npm', 'port nats', 'port gateway', 'port publisher', 'port otlp', 'port broker']);
     const nats = before.checks.find((c) => c.name === 'nats-server')!;
     expect(nats.status).toBe('warn');
     expect(nats.detail).toMatch(new RegExp(`^not installed; \`kyma-local up\` will download v[\\d.]+ \\(nats-server-v[\\d.]+-linux-\\w+\\.tar\\.gz\\) from ${mirror.url}$`));

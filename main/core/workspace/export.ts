@@ -31,11 +31,14 @@ function clean(o: KubeObject): Record<string, unknown> {
   return out;
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 function cleanMeta(m: ObjectMeta): Record<string, unknown> {
   const out: Record<string, unknown> = { name: m.name };
   if (m.namespace) out.namespace = m.namespace;
   if (m.labels && Object.keys(m.labels).length > 0) out.labels = { ...m.labels };
-  const annotations = Object.fromEntries(Object.entries(m.annotations ?? {}).filter(([k]) => !k.startsWith(LOCAL_PREFIX)));
+  // kubectl's last-applied copy is this cluster's bookkeeping, and for a Secret it holds the values in clear.
+  const annotations = Object.fromEntries(Object.entries(m.annotations ?? {}).filter(([k]) => !k.startsWith(LOCAL_PREFIX) && k !== LAST_APPLIED));
   if (Object.keys(annotations).length > 0) out.annotations = annotations;
   return out;
 }

@@ -37,6 +37,7 @@ function invoke(api: FunctionsCapability, ns: string, name: string, path: string
     const name = k.slice(INVOKE_FORWARD_PREFIX.length);
     if (name && name !== 'host' && !CONNECTION_LEVEL.has(name)) headers[name] = v;
   }
+  Object.assign(headers, target.trustHeaders ?? {});
   const started = performance.now();
   const upstream = httpRequest(`${target.url}${path}`, { method: req.method ?? 'GET', headers }, (up) => {
     const out: Record<string, string | string[]> = {};

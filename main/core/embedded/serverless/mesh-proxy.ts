@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../model/index.js';
@@ -11,6 +12,8 @@ export { withoutDaemonCookie } from './service-forwarder.js';
 export interface MeshProxy {
   port: number;
   url: string;
+  /** Sent by the daemon's invoke proxy (which checked the API token): lets a cross-site Origin reach the function. */
+  trustHeaders: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -41,13 +44,19 @@ function observe(host: string, res: http.ServerResponse, onRequest: NonNullable<
   });
 }
 
+const TRUST_HEADER = 'x-kyma-local-mesh-trust';
+
 export async function startMeshProxy(services: ServiceRegistry, log: Logger, opts: MeshOptions = {}): Promise<MeshProxy> {
   const forwarder = createServiceForwarder(services, log);
 
   // Workers call each other under in-cluster names; the bare `<svc>.<ns>` shape passes only for a registered
   // service (it looks like a public domain, which a rebinding page could use).
+  // A secret of this process only: the daemon's invoke proxy (behind the API token) sends it so that the Origin the
+  // user put on `kyma-local invoke` reaches the function; a browser page cannot know it.
+  const trust = randomBytes(24).toString('base64url');
   const guard = createListenerGuard({
     listener: 'service mesh',
+    allowOrigins: (_origin, req) => req.headers[TRUST_HEADER] === trust,
     clusterLocalHosts: true,
     hosts: (h) => {
       const s = parseServiceHost(h);
@@ -55,6 +64,7 @@ export async function startMeshProxy(services: ServiceRegistry, log: Logger, opt
     },
   });
   const server = http.createServer(guard.wrap((req, res) => {
+    delete req.headers[TRUST_HEADER];
     const host = req.headers.host ?? '';
     const outcome = forwarder.forward(req, res, { service: host });
     if (outcome !== 'unknown' && opts.onRequest) observe(host, res, opts.onRequest);
@@ -73,6 +83,7 @@ export async function startMeshProxy(services: ServiceRegistry, log: Logger, opt
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    trustHeaders: { [TRUST_HEADER]: trust },
     close: () =>
       new Promise<void>((resolve) => {
         forwarder.close();

@@ -107,7 +107,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
     },
     functionUrl(ns, name) {
       if (!mesh) throw new Error('The serverless module is not running; start the cluster first (kyma-local up)');
-      return { url: mesh.url, host: `${name}.${ns}.svc.cluster.local` };
+      return { url: mesh.url, host: `${name}.${ns}.svc.cluster.local`, trustHeaders: mesh.trustHeaders };
     },
     workerPids() {
       return (controller?.workers.workers() ?? []).flatMap((w) => {

@@ -26,6 +26,12 @@ export function editable(o: KubeObject): string {
   delete copy.metadata.uid;
   delete copy.metadata.creationTimestamp;
   delete copy.metadata.generation;
+  delete (copy.metadata as { managedFields?: unknown }).managedFields;
+  // kubectl's last-applied copy repeats the whole object (for a Secret: its values in clear text).
+  if (copy.metadata.annotations) {
+    delete copy.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+    if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
+  }
   return stringify(copy);
 }
 
