@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICATION, SECRET, type KubeObject } from '../../main/core/model/index.js';
 import { startConnector, type ConnectorEnv } from './env.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { BASIC, CLIENT, secret, startExternalSystem, type ExternalSystem } from './targets.js';
 
 function application(sys: ExternalSystem): Record<string, unknown> {
@@ -85,6 +86,14 @@ describe('the central application gateway against real local HTTP targets', () =
     expect(sys.seen.length - seenBefore).toBe(2);
     const last = env.module.api.applications().applications[0]!.recentCalls[0]!;
     expect(last).toMatchObject({ status: 200, retried: true, path: '/bearer/after-revoke' });
+  });
+
+  it('refuses foreign Hosts and cross-site browsers (the shared listener guard) and never forwards the dashboard cookie', async () => {
+    expect((await rawRequest(`${env.gateway}/shop/basic-orders-api/orders/1`, { headers: { host: 'evil.example' } })).status).toBe(403);
+    expect((await rawRequest(`${env.gateway}/shop/basic-orders-api/orders/1`, { headers: { origin: 'http://evil.example' } })).status).toBe(403);
+    const ok = await rawRequest(`${env.gateway}/shop/basic-orders-api/orders/1`, { headers: { host: 'central-application-gateway.kyma-system:8080', cookie: 'kl_session=s3cr3t; theirs=1' } });
+    expect(ok.status).toBe(200);
+    expect(sys.seen.at(-1)!.headers.cookie).toBe('theirs=1');
   });
 
   it('lets an Access-Token header override the registered credentials', async () => {

@@ -2,6 +2,7 @@
 // its credentials (Basic, OAuth client credentials, CSRF, request parameters from Secrets) and forwards the call,
 // with upstream's answers: 400/404 for bad paths, 502 (+ Target-System-Status) for target 5xx and failures,
 // 504 for a target that does not answer in time, and one retry with fresh tokens after a 401/403.
+import { withoutDaemonCookie } from '../../listener-guard/index.js';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Logger } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
@@ -73,15 +74,11 @@ export function targetUrl(api: ResolvedApi, search: string, query: MultiMap): UR
 }
 
 function forwardedHeaders(req: IncomingMessage): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
+  let out: OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
   delete out['access-token'];
   // Browsers send the daemon's session cookie to every 127.0.0.1 port; it must never reach an external system.
-  if (typeof out.cookie === 'string') {
-    const kept = out.cookie.split(';').map((c) => c.trim()).filter((c) => c && !c.startsWith('kl_token='));
-    if (kept.length) out.cookie = kept.join('; ');
-    else delete out.cookie;
-  }
+  out = withoutDaemonCookie(out);
   out['x-forwarded-host'] = req.headers.host ?? '';
   out['x-forwarded-proto'] = 'http';
   out['x-forwarded-for'] = req.socket.remoteAddress ?? '';

@@ -1,8 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createListenerGuard } from '../../listener-guard/index.js';
 
-/** Host names the connector's listeners answer to: loopback and the gateway's in-cluster names (via the mesh). */
-const ALLOWED_HOST = /^(127\.0\.0\.1|localhost|\[::1\]|central-application-gateway\.kyma-system(\.svc(\.cluster\.local)?)?)(:\d+)?$/i;
+/** Besides loopback names, the connector answers to the gateway's in-cluster names (reached via the mesh). */
+const GATEWAY_HOST = /^central-application-gateway\.kyma-system(\.svc(\.cluster\.local)?)?$/;
 
 /**
  * A loopback listener that refuses foreign Host headers (DNS rebinding) and cross-site browser requests, then hands
@@ -13,21 +14,15 @@ export async function listen(
   name: string,
   handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
 ): Promise<{ server: http.Server; port: number; url: string }> {
-  const server = http.createServer((req, res) => {
-    const host = req.headers.host ?? '';
-    if (!ALLOWED_HOST.test(host)) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end(`${name} answers only to loopback and central-application-gateway.kyma-system hosts, not ${host}\n`);
-      return;
-    }
-    if (req.headers['sec-fetch-site'] === 'cross-site') {
-      res.writeHead(403, { 'content-type': 'text/plain' }).end(`${name} refuses cross-site browser requests\n`);
-      return;
-    }
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 500, error: String(err) }) + '\n');
-      else res.destroy();
-    });
-  });
+  const guard = createListenerGuard({ listener: name, hosts: (h) => GATEWAY_HOST.test(h) });
+  const server = http.createServer(
+    guard.wrap((req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 500, error: String(err) }) + '\n');
+        else res.destroy();
+      });
+    }),
+  );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(err.code === 'EADDRINUSE' ? `${name} port ${port} is in use` : err.message)));
