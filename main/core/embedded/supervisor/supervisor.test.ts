@@ -85,8 +85,8 @@ describe('supervisor', () => {
   it('rejects with the last stderr when not ready in time, and stops the process', async () => {
     const lines: string[] = [];
     const script = `console.log(process.pid); console.error('cannot bind: EADDRINUSE'); setInterval(() => {}, 1000)`;
-    const spec = node('slow', script, { readiness: { kind: 'tcp', port: await freePort() }, startTimeoutMs: 600, onLine: (l) => lines.push(l) });
-    await expect(sup.start(spec)).rejects.toThrow('Failed to start slow: not ready after 0.6s; last stderr: cannot bind: EADDRINUSE');
+    const spec = node('slow', script, { readiness: { kind: 'tcp', port: await freePort() }, startTimeoutMs: 2000, onLine: (l) => lines.push(l) });
+    await expect(sup.start(spec)).rejects.toThrow('Failed to start slow: not ready after 2s; last stderr: cannot bind: EADDRINUSE');
     expect(sup.get('slow')!.status().state).toBe('Failed');
     expect(await isRunning(Number(lines[0]))).toBe(false);
   });
