@@ -29,13 +29,17 @@ export interface ApplicationServiceView {
   entries: ApplicationEntryView[];
 }
 
+/** One call through the application gateway, as the dashboard and CLI show it (never headers or bodies). */
 export interface GatewayCallView {
   time: string;
   app: string;
   service: string;
   method: string;
+  /** The target path (no query string: request parameters from Secrets may sit there). */
   path: string;
+  /** What the caller got. */
   status: number;
+  /** What the target answered, when it differs (5xx rewritten to 502) or the call was retried. */
   targetStatus?: number;
   latencyMs: number;
   retried: boolean;

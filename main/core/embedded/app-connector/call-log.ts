@@ -1,21 +1,7 @@
-/** One call through the application gateway, as the dashboard and CLI show it (never headers or bodies). */
-export interface GatewayCall {
-  time: string;
-  app: string;
-  service: string;
-  method: string;
-  /** The target path (no query string: request parameters from Secrets may sit there). */
-  path: string;
-  /** What the caller got. */
-  status: number;
-  /** What the target answered, when it differs (5xx rewritten to 502) or the call was retried. */
-  targetStatus?: number;
-  latencyMs: number;
-  retried: boolean;
-  error?: string;
-  traceId?: string;
-  targetHost?: string;
-}
+import type { GatewayCallView } from '../../api/index.js';
+
+/** One call through the application gateway: the wire type the dashboard and CLI read. */
+export type GatewayCall = GatewayCallView;
 
 const MAX_PATH = 256;
 const MAX_ERROR = 512;
