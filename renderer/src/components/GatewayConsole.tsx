@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { callThroughGateway } from '../api/applications.js';
 import { errorMessage } from '../api/client.js';
 import type { ApplicationView, GatewayCallResponse } from '../api/types.js';
-import { JsonBlock } from './common.js';
+import { JsonBlock, answerBody } from './common.js';
 
 /** Calls an API entry through the application gateway, exactly as function code would (credentials added there). */
 export function GatewayConsole({ app, initial }: { app: ApplicationView; initial?: { service: string; method: string; path: string } }) {
@@ -30,14 +30,7 @@ export function GatewayConsole({ app, initial }: { app: ApplicationView; initial
     }
   }
 
-  let shown: unknown = answer?.body;
-  if (answer?.headers['content-type']?.includes('json')) {
-    try {
-      shown = JSON.parse(answer.body);
-    } catch {
-      // show the raw text
-    }
-  }
+  const shown = answer ? answerBody(answer.body, answer.headers['content-type'] ?? '') : undefined;
   return (
     <Stack gap="xs" data-testid={`console-${app.name}`}>
       <Group align="flex-end">

@@ -2,8 +2,9 @@ import { Alert, Anchor, Badge, Button, Group, Select, Stack, Text, TextInput, Te
 import { useState } from 'react';
 import { errorMessage } from '../api/client.js';
 import { linkProps } from '../router.js';
-import { JsonBlock } from './common.js';
+import { JsonBlock, answerBody } from './common.js';
 import { invokePath } from '../api/daemon.js';
+import { INVOKE_DURATION_HEADER } from '../../../main/core/api/index.js';
 
 function hex(bytes: number): string {
   const a = new Uint8Array(bytes);
@@ -44,7 +45,7 @@ export function InvokeConsole({ namespace, name }: { namespace: string; name: st
         ...(m !== 'GET' && m !== 'DELETE' ? { body } : {}),
       });
       const text = await res.text();
-      const duration = res.headers.get('x-kyma-local-duration-ms');
+      const duration = res.headers.get(INVOKE_DURATION_HEADER);
       setAnswer({ status: res.status, body: text, contentType: res.headers.get('content-type') ?? '', traceId, ...(duration ? { durationMs: duration } : {}) });
     } catch (err) {
       setError(errorMessage(err));
@@ -53,14 +54,7 @@ export function InvokeConsole({ namespace, name }: { namespace: string; name: st
     }
   }
 
-  let shown: unknown = answer?.body;
-  if (answer?.contentType.includes('json')) {
-    try {
-      shown = JSON.parse(answer.body);
-    } catch {
-      // show the raw text
-    }
-  }
+  const shown = answer ? answerBody(answer.body, answer.contentType) : undefined;
 
   return (
     <Stack gap="xs">

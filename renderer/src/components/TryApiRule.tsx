@@ -4,7 +4,7 @@ import { errorMessage } from '../api/client.js';
 import { mintToken, tryRule } from '../api/gateway.js';
 import type { TryAnswer } from '../api/types.js';
 import { linkProps } from '../router.js';
-import { JsonBlock } from './common.js';
+import { JsonBlock, answerBody } from './common.js';
 
 /** Calls an APIRule through the gateway (the daemon sets the Host a browser cannot), with or without a fresh token. */
 export function TryApiRule({ namespace, name, methods }: { namespace: string; name: string; methods: string[] }) {
@@ -32,14 +32,7 @@ export function TryApiRule({ namespace, name, methods }: { namespace: string; na
     }
   }
 
-  let shown: unknown = answer?.body;
-  if (answer?.contentType.includes('json')) {
-    try {
-      shown = JSON.parse(answer.body);
-    } catch {
-      // show the raw text
-    }
-  }
+  const shown = answer ? answerBody(answer.body, answer.contentType) : undefined;
 
   return (
     <Stack gap="xs">

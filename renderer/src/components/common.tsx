@@ -79,6 +79,16 @@ export function StateBadge({ state }: { state: string | undefined }) {
   );
 }
 
+/** An HTTP answer's body for display: parsed when it says JSON (and is), else the raw text. */
+export function answerBody(body: string, contentType: string): unknown {
+  if (!contentType.includes('json')) return body;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
 export function JsonBlock({ value, maxHeight = 320 }: { value: unknown; maxHeight?: number }) {
   const text = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
   return (
