@@ -1,23 +1,12 @@
 // kyma-local debug, driven by a Chrome DevTools Protocol client (chrome-remote-interface) as VS Code and Chrome
 // DevTools drive it: breakpoints are set by the user's own file path and line.
 import { writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import CDP from 'chrome-remote-interface';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHome, waitFor, type TestHome } from '../helpers/cli.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../eventing/helpers.js';
 
 const HANDLER = (greeting: string): string => `module.exports = {
   main: async function (event, context) {

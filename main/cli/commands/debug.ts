@@ -2,11 +2,8 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { apiPath, vscodeAttachConfig, type DebugInfo } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
+import { nsName } from '../function-ref.js';
 import { client } from '../context.js';
-
-function nsName(fn: string, namespace: string): [string, string] {
-  return fn.includes('/') ? (fn.split('/', 2) as [string, string]) : [namespace, fn];
-}
 
 function printSession(info: DebugInfo): void {
   const s = info.session;

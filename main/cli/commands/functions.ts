@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
 import { apiPath, INVOKE_DURATION_HEADER, INVOKE_FORWARD_PREFIX, type FunctionWithRevisions, type RevisionRecord } from '../../core/api/index.js';
 import { CliError } from '../cli-error.js';
+import { nsName } from '../function-ref.js';
 import { client } from '../context.js';
 import { parseDataArg } from '../json-arg.js';
 import { table } from '../output.js';
-
-function nsName(fn: string, namespace: string): [string, string] {
-  return fn.includes('/') ? (fn.split('/', 2) as [string, string]) : [namespace, fn];
-}
 
 function errorText(r: RevisionRecord): string {
   if (!r.error) return '';
