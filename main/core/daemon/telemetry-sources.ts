@@ -8,6 +8,9 @@ function level(raw: unknown, fallback: LogLevelName): LogLevelName {
   return (typeof raw === 'string' && LEVELS[raw.toLowerCase()]) || fallback;
 }
 
+// Node's inspector announces itself on stderr (kyma-local debug); that is news, not an error.
+const INSPECTOR_LINE = /^(Debugger listening on |Debugger attached\.|Waiting for the debugger to disconnect|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector)/;
+
 /**
  * A worker's stdout/stderr line → a log record tagged with function, namespace, replica and revision. The
  * runtime writes JSON lines (KYMA_LOCAL_LOG_FORMAT=json) carrying the trace/span of the request being served;
@@ -18,9 +21,7 @@ export function workerLineToTelemetry(telemetry: Telemetry, line: string, stream
   if (!m || line.trim() === '') return;
   const [, namespace, fn, revision, replica] = m;
   const resource = { service: fn!, function: fn!, namespace: namespace!, replica: `${fn}-r${revision}-${replica}`, revision: revision! };
-  // Node's inspector announces itself on stderr (kyma-local debug); that is news, not an error.
-  const inspector = /^(Debugger listening on |Debugger attached\.|Waiting for the debugger to disconnect|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector)/.test(line);
-  const fallback: LogLevelName = stream === 'stderr' && !inspector ? 'error' : 'info';
+  const fallback: LogLevelName = stream === 'stderr' && !INSPECTOR_LINE.test(line) ? 'error' : 'info';
   if (line.startsWith('{')) {
     try {
       const j = JSON.parse(line) as Record<string, unknown>;
