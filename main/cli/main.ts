@@ -31,6 +31,7 @@ const COMMANDS: Array<[names: string[], load: () => Promise<Register>]> = [
   [['app'], async () => (await import('./commands/app.js')).registerApp],
   [['marketplace'], async () => (await import('./commands/marketplace.js')).registerMarketplace],
   [['doctor', 'setup'], async () => (await import('./commands/doctor.js')).registerDoctor],
+  [['images'], async () => (await import('./commands/images.js')).registerImages],
   [['snapshot'], async () => (await import('./commands/snapshot.js')).registerSnapshot],
 ];
 

@@ -18,3 +18,4 @@ export type * from './applications.js';
 export type { UpPlan } from './plan.js';
 export type * from './doctor.js';
 export type * from './snapshot.js';
+export type * from './images.js';

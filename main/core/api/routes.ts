@@ -60,6 +60,12 @@ export const ROUTES = {
   doctor: '/kl/v1/doctor',
   /** POST {profile, offline} → NDJSON progress lines, then a SetupResult (kyma-local setup). */
   setup: '/kl/v1/setup',
+  /** GET ?profile=&archive=&platform= → ImageListReport (kyma-local images list). */
+  images: '/kl/v1/images',
+  /** POST {profile, file?, platform?, offline?} → NDJSON progress lines, then an ImagesSaveResult. */
+  imagesSave: '/kl/v1/images/save',
+  /** POST {file?, profile?} → NDJSON progress lines, then an ImagesLoadResult. */
+  imagesLoad: '/kl/v1/images/load',
   /** POST {file, withEvents, withTelemetry, includeSecrets} → NDJSON progress lines, then a SnapshotSaveResult. */
   snapshotSave: '/kl/v1/snapshot/save',
   /** POST {file, replace} → NDJSON progress lines, then a SnapshotLoadResult. */

@@ -29,7 +29,8 @@ import { registerExampleRoutes } from './routes/examples.js';
 import { registerGatewayRoutes } from './routes/gateway.js';
 import { registerApplicationRoutes } from './routes/applications.js';
 import { DevSessions } from './dev-sessions.js';
-import { createRuntime, DEFAULT_RUNTIME, planRuntime, runtimePreflight, setupRuntime, type RuntimeDeps } from './runtime-factory.js';
+import { createRuntime, DEFAULT_RUNTIME, imagesHost, planRuntime, runtimePreflight, setupRuntime, type RuntimeDeps } from './runtime-factory.js';
+import { registerImagesRoutes } from './routes/images.js';
 import { runDoctor } from './doctor.js';
 import { registerDoctorRoutes } from './routes/doctor.js';
 import { registerSnapshotRoutes } from './routes/snapshot.js';
@@ -117,6 +118,7 @@ export class Daemon {
     registerDevRoutes(this.router, this.dev);
     registerDoctorRoutes(this.router, this);
     registerSnapshotRoutes(this.router, this);
+    registerImagesRoutes(this.router, imagesHost((ref) => this.resolveProfile(ref), this.paths.cache));
     registerExampleRoutes(this.router, this.dev);
     this.server = createServer((req, res) => void this.handle(req, res));
     // Watches and NDJSON streams are long-lived; the default 5 min request timeout would cut them.

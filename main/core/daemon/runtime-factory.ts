@@ -6,11 +6,12 @@ import type { Runtime } from '../runtime.js';
 import type { Store } from '../store/index.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { join } from 'node:path';
-import { RESOURCE_TYPES } from '../model/index.js';
+import { ApiError, RESOURCE_TYPES } from '../model/index.js';
 import { createEmbeddedRuntimeWithModules, embeddedPreflight, embeddedSetup, functionDependencyCacheKey } from '../embedded/index.js';
 import type { DoctorCheck, UpPlan } from '../api/index.js';
 import type { RuntimeStatus } from '../runtime.js';
 import { DeferredRuntime } from './deferred-runtime.js';
+import type { ImagesHost } from './routes/images.js';
 
 type KindModule = typeof import('../kind/index.js');
 let kindModule: Promise<KindModule> | undefined;
@@ -98,3 +99,44 @@ export async function setupRuntime(profile: Profile, onProgress: (message: strin
 
 /** Snapshots carry the embedded runtime's npm dependency cache entries: the key of one Function's package.json. */
 export { functionDependencyCacheKey };
+
+/**
+ * `kyma-local images list|save|load` for kind profiles: the kind module's image bundle over the daemon's Docker
+ * engine (`DOCKER_HOST` as the daemon sees it). Loaded on first use, like the kind runtime.
+ */
+export function imagesHost(resolve: (ref: string | undefined) => Promise<Profile>, cacheDir: string): ImagesHost {
+  // Images matter on kind only: without --profile, the last used profile if it is a kind one, else `kind`.
+  const resolveProfile = async (ref: string | undefined): Promise<Profile> => {
+    const profile = await resolve(ref);
+    return ref === undefined && !profile.kind ? resolve('kind') : profile;
+  };
+  const withKind = async <R>(task: (kind: KindModule, docker: ReturnType<KindModule['dockerClient']>) => Promise<R>): Promise<R> => {
+    const kind = await loadKind();
+    try {
+      return await task(kind, kind.dockerClient());
+    } catch (err) {
+      if (err instanceof kind.ImageBundleError) throw new ApiError(err.status, err.status === 503 ? 'ServiceUnavailable' : 'BadRequest', err.message);
+      throw err;
+    }
+  };
+  return {
+    listImages: async (ref, archive, platform) => {
+      const profile = await resolveProfile(ref);
+      return withKind((kind, docker) => kind.listBundle(docker, profile, { cacheDir, ...(archive ? { archive } : {}), ...(platform ? { platform } : {}) }));
+    },
+    saveImages: async (req, onProgress) => {
+      const profile = await resolveProfile(req.profile);
+      return withKind((kind, docker) => kind.saveBundle(docker, profile, { cacheDir, offline: req.offline, onProgress, ...(req.file ? { file: req.file } : {}), ...(req.platform ? { platform: req.platform } : {}) }));
+    },
+    loadImages: async (req, onProgress) =>
+      withKind(async (kind, docker) => {
+        let file = req.file;
+        if (!file) {
+          const profile = await resolveProfile(req.profile);
+          kind.bundleImages(profile);
+          file = kind.defaultArchivePath(cacheDir, profile.name, kind.normalizePlatform(await kind.enginePlatform(docker)));
+        }
+        return kind.loadBundle(docker, { file, onProgress });
+      }),
+  };
+}

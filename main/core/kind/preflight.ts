@@ -28,7 +28,7 @@ export function memoryNeededGiB(modules: readonly ModuleName[]): number {
   return CLUSTER_BASE_GIB + modules.reduce((sum, m) => sum + MODULE_MEM_GIB[m], 0);
 }
 
-function dockerFix(err: Error & { code?: string }, env: NodeJS.ProcessEnv): string {
+export function dockerFix(err: Error & { code?: string }, env: NodeJS.ProcessEnv): string {
   if (err.code === 'EACCES' || /permission denied/i.test(err.message)) {
     return 'your user may not use the Docker socket: add it to the "docker" group (`sudo usermod -aG docker $USER`, then log in again) or use rootless Docker';
   }

@@ -73,6 +73,10 @@ export interface KindSettings {
   portMappings: KindPortMapping[];
   /** Directory of image archives (docker save) to load for offline use. */
   imageArchives?: string;
+  /** Images of the user's own workloads, bundled by `kyma-local images save` beside the modules' images. */
+  extraImages: string[];
+  /** The local registry's image (default `registry:3`), e.g. a copy in a company mirror. */
+  registryImage?: string;
 }
 
 /** A client of the local OIDC issuer (profile `spec.oidc.clients`). */

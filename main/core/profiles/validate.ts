@@ -277,12 +277,12 @@ function readOidc(r: YamlReader, map: Map): OidcSettings {
 }
 
 function readKind(r: YamlReader, map: Map, source: string): KindSettings {
-  r.checkKeys(map, 'spec.kind', ['clusterName', 'nodeImage', 'portMappings', 'imageArchives']);
+  r.checkKeys(map, 'spec.kind', ['clusterName', 'nodeImage', 'portMappings', 'imageArchives', 'extraImages', 'registryImage']);
   const nameNode = r.child(map, 'clusterName');
   const clusterName = r.present(nameNode) ? r.string(nameNode, 'spec.kind.clusterName') : DEFAULT_KIND_CLUSTER_NAME;
   if (nameNode && !NAME_RE.test(clusterName)) r.fail(nameNode, 'spec.kind.clusterName', 'must be lowercase letters, digits and "-"');
   const nodeImage = r.string(required(r, map, 'spec.kind', 'nodeImage'), 'spec.kind.nodeImage');
-  const out: KindSettings = { clusterName, nodeImage, portMappings: [] };
+  const out: KindSettings = { clusterName, nodeImage, portMappings: [], extraImages: [] };
   const pm = r.child(map, 'portMappings');
   if (r.present(pm)) {
     r.seq(pm, 'spec.kind.portMappings').items.forEach((item, i) => {
@@ -291,7 +291,24 @@ function readKind(r: YamlReader, map: Map, source: string): KindSettings {
   }
   const archives = r.child(map, 'imageArchives');
   if (r.present(archives)) out.imageArchives = resolveFrom(source, r.string(archives, 'spec.kind.imageArchives'));
+  const extra = r.child(map, 'extraImages');
+  if (r.present(extra)) {
+    r.seq(extra, 'spec.kind.extraImages').items.forEach((item, i) => {
+      out.extraImages.push(imageRef(r, item as Node, join('spec.kind.extraImages', i)));
+    });
+  }
+  const registryImage = r.child(map, 'registryImage');
+  if (r.present(registryImage)) out.registryImage = imageRef(r, registryImage, 'spec.kind.registryImage');
   return out;
+}
+
+/** An image reference as Docker spells it (`[host[:port]/]path[:tag][@sha256:…]`, lowercase repository). */
+function imageRef(r: YamlReader, node: Node, field: string): string {
+  const v = r.string(node, field);
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/.test(v)) {
+    r.fail(node, field, `"${v}" is not an image reference — write it as docker pull takes it, e.g. docker.io/library/postgres:16 (lowercase, no spaces)`);
+  }
+  return v;
 }
 
 function readPortMapping(r: YamlReader, node: Node, field: string): KindPortMapping {
