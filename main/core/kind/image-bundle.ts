@@ -55,7 +55,11 @@ export function bundleImages(profile: BundleProfile): Array<{ image: string; sou
     if (!s.includes(source)) s.push(source);
     sources.set(image, s);
   };
-  for (const step of plan.steps) for (const image of step.images) add(image, runtimeOf(image) ?? step.module);
+  for (const step of plan.steps) {
+    // NATS and Istio are dependencies: say of which chosen module.
+    const module = step.neededBy.includes(step.module as never) ? step.module : `${step.module} (for ${step.neededBy.join(', ')})`;
+    for (const image of step.images) add(image, runtimeOf(image) ?? module);
+  }
   add(profile.kind.registryImage ?? REGISTRY_IMAGE, 'local registry');
   for (const image of profile.kind.extraImages) add(image, 'spec.kind.extraImages');
   return [...sources].map(([image, s]) => ({ image, sources: s })).sort((a, b) => a.image.localeCompare(b.image));
