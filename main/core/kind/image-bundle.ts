@@ -348,11 +348,13 @@ export interface LoadOptions {
   file: string;
   onProgress?: ImagesProgress;
   env?: NodeJS.ProcessEnv;
+  /** The local registry's container and host port (default kind's recipe: kind-registry on 127.0.0.1:5001). */
+  registry?: { container: string; hostPort: number };
 }
 
-async function registryRunning(docker: Docker): Promise<boolean> {
+async function registryRunning(docker: Docker, container: string): Promise<boolean> {
   try {
-    return (await docker.getContainer(REGISTRY_CONTAINER).inspect()).State.Running;
+    return (await docker.getContainer(container).inspect()).State.Running;
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return false;
     throw err;
@@ -393,17 +395,22 @@ export async function loadBundle(docker: Docker, opts: LoadOptions): Promise<Ima
     loaded.push(img.image);
     progress(`loaded   ${img.image}`);
   }
-  let pushed: string[] = [];
+  const pushed: string[] = [];
   let cluster: string;
-  if (await registryRunning(docker)) {
-    const host = `localhost:${REGISTRY_HOST_PORT}`;
+  const registry = opts.registry ?? { container: REGISTRY_CONTAINER, hostPort: REGISTRY_HOST_PORT };
+  if (await registryRunning(docker, registry.container)) {
+    // Docker pushes to localhost without TLS (127.0.0.0/8 is an insecure registry by default).
+    const host = `localhost:${registry.hostPort}`;
     for (const image of loaded) {
       progress(`pushing  ${image} → ${host}/${mirrorPath(image)}`);
-      pushed = [...pushed, ...(await pushToRegistry(docker, [image], host, mirrorPath))];
+      const [target] = await pushToRegistry(docker, [image], host, mirrorPath);
+      pushed.push(target!);
+      // The push needed a local tag; the user's image list should not keep it.
+      await docker.getImage(target!).remove({ noprune: true }).catch(() => undefined);
     }
-    cluster = `pushed into the local registry ${REGISTRY_CONTAINER} (${host}): the cluster's containerd mirrors serve them without network`;
+    cluster = `pushed into the local registry ${registry.container} (${host}): the cluster's containerd mirrors serve them without network`;
   } else {
-    cluster = `in Docker; the local registry ${REGISTRY_CONTAINER} is not running, so a kind cluster cannot pull them from it yet — after \`kyma-local up --profile ${manifest.profile}\` (which starts it) run \`kyma-local images load\` again to push them into it`;
+    cluster = `in Docker; the local registry ${registry.container} is not running, so a kind cluster cannot pull them from it yet — after \`kyma-local up --profile ${manifest.profile}\` (which starts it) run \`kyma-local images load\` again to push them into it`;
   }
   return { file, manifest, loaded, pushed, cluster };
 }

@@ -103,7 +103,8 @@ export async function pushToRegistry(docker: Docker, images: readonly string[], 
     const repo = at > target.lastIndexOf('/') ? target.slice(0, at) : target;
     const tag = at > target.lastIndexOf('/') ? target.slice(at + 1) : 'latest';
     await docker.getImage(image).tag({ repo, tag });
-    const stream = await docker.getImage(`${repo}:${tag}`).push({});
+    // The engine refuses a push without an X-Registry-Auth header, even to a registry without auth: send `{}`.
+    const stream = await docker.getImage(repo).push({ tag, authconfig: {} });
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err, out: Array<{ error?: string }>) => {
       const failed = out?.find((o) => o.error);
       if (err || failed) reject(err ?? new Error(failed!.error));

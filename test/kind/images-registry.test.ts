@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { dockerClient, loadBundle, mirrorPath, saveBundle } from '../../main/core/kind/index.js';
+import { loadProfile } from '../../main/core/profiles/index.js';
+import { dockerRunning, freePort, importBusyboxImage, uniqueName } from './docker-helpers.js';
+
+// `images load` pushing into the local registry, against a real registry: Debian's docker-registry (the CNCF
+// distribution registry that the `registry:3` image also runs, v2.8 here) in a container built with `docker
+// import`, since no image can be pulled here. `.ci/run` installs the package.
+const REGISTRY_BIN = '/usr/bin/docker-registry';
+const running = await dockerRunning();
+if (running && !existsSync(REGISTRY_BIN) && process.env.KYMA_LOCAL_REQUIRE_DOCKER === '1') throw new Error(`KYMA_LOCAL_REQUIRE_DOCKER=1 but ${REGISTRY_BIN} is missing (apt-get install docker-registry)`);
+const skip = !running || !existsSync(REGISTRY_BIN);
+const why = skip ? ` (skipped: ${running ? `no ${REGISTRY_BIN}` : 'no Docker engine'})` : '';
+
+const CONFIG = `version: 0.1
+storage:
+  filesystem:
+    rootdirectory: /var/lib/registry
+http:
+  addr: :5000
+`;
+
+/** An image running the distribution registry: its binary, the libraries ldd names, a config without auth. */
+async function importRegistryImage(tag: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'kl-registry-rootfs-'));
+  try {
+    const libs = (await execa('ldd', [REGISTRY_BIN])).stdout.split('\n').map((l) => /(\/\S+) \(0x/.exec(l)?.[1]).filter((p): p is string => !!p);
+    for (const file of [REGISTRY_BIN, ...libs]) {
+      await mkdir(join(dir, dirname(file)), { recursive: true });
+      await copyFile(file, join(dir, file));
+    }
+    await mkdir(join(dir, 'etc', 'docker', 'registry'), { recursive: true });
+    await mkdir(join(dir, 'var', 'lib', 'registry'), { recursive: true });
+    await mkdir(join(dir, 'tmp'));
+    await writeFile(join(dir, 'etc', 'docker', 'registry', 'config.yml'), CONFIG);
+    const tar = execa('tar', ['-C', dir, '-c', '.']);
+    const imp = execa('docker', ['import', '--change', `CMD ${JSON.stringify([REGISTRY_BIN, 'serve', '/etc/docker/registry/config.yml'])}`, '-', tag], { stdin: 'pipe' });
+    tar.stdout!.pipe(imp.stdin!);
+    await Promise.all([tar, imp]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(skip)(`images load into the local registry${why}`, () => {
+  const docker = dockerClient();
+  const id = uniqueName('kl-imgreg');
+  const registryImage = `${id}/registry:2.8`;
+  // Named like a module image, so the mirror path (registry host dropped) is what containerd would ask for.
+  const moduleImage = `europe-docker.pkg.dev/kyma-project/prod/${id}-operator:1.0.0`;
+  const container = id;
+  let dir: string;
+  let port: number;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kl-imgreg-'));
+    await importRegistryImage(registryImage);
+    await importBusyboxImage(moduleImage, ['sleep', '3600']);
+    port = await freePort();
+    const c = await docker.createContainer({
+      name: container,
+      Image: registryImage,
+      ExposedPorts: { '5000/tcp': {} },
+      HostConfig: { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
+    });
+    await c.start();
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`the test registry did not answer on 127.0.0.1:${port}: ${(await c.logs({ stdout: true, stderr: true })).toString()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
+  afterAll(async () => {
+    await docker.getContainer(container).remove({ force: true, v: true }).catch(() => undefined);
+    for (const image of [moduleImage, registryImage]) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads the archive and pushes every image under its mirror path, leaving no extra tags', async () => {
+    const base = await loadProfile('kind');
+    const profile = { name: 'reg-test', modules: [], limits: base.limits, kind: { ...base.kind!, registryImage, extraImages: [moduleImage] } };
+    const file = join(dir, 'bundle.tar');
+    await saveBundle(docker, profile, { cacheDir: dir, file });
+    await docker.getImage(moduleImage).remove({ force: true });
+
+    const progress: string[] = [];
+    const r = await loadBundle(docker, { file, registry: { container, hostPort: port }, onProgress: (m) => progress.push(m) });
+    expect(r.loaded.sort()).toEqual([moduleImage, registryImage].sort());
+    expect(mirrorPath(moduleImage)).toBe(`kyma-project/prod/${id}-operator:1.0.0`);
+    expect(r.pushed.sort()).toEqual([`localhost:${port}/kyma-project/prod/${id}-operator:1.0.0`, `localhost:${port}/${id}/registry:2.8`].sort());
+    expect(r.cluster).toContain(`pushed into the local registry ${container} (localhost:${port})`);
+    expect(progress).toContain(`pushing  ${moduleImage} → localhost:${port}/kyma-project/prod/${id}-operator:1.0.0`);
+
+    // The registry serves them where containerd's mirror for europe-docker.pkg.dev asks.
+    const tags = (await (await fetch(`http://127.0.0.1:${port}/v2/kyma-project/prod/${id}-operator/tags/list`)).json()) as { tags: string[] };
+    expect(tags.tags).toEqual(['1.0.0']);
+    const manifest = await fetch(`http://127.0.0.1:${port}/v2/kyma-project/prod/${id}-operator/manifests/1.0.0`, { headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    expect(manifest.status).toBe(200);
+    const config = ((await manifest.json()) as { config: { digest: string } }).config.digest;
+    expect(config).toBe((await docker.getImage(moduleImage).inspect()).Id);
+
+    // The push needed `localhost:<port>/…` tags; they are gone again.
+    const tagged = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
+    expect(tagged.filter((t) => t.startsWith(`localhost:${port}/`))).toEqual([]);
+  });
+});
