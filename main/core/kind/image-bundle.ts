@@ -403,10 +403,15 @@ export async function loadBundle(docker: Docker, opts: LoadOptions): Promise<Ima
     const host = `localhost:${registry.hostPort}`;
     for (const image of loaded) {
       progress(`pushing  ${image} → ${host}/${mirrorPath(image)}`);
-      const [target] = await pushToRegistry(docker, [image], host, mirrorPath);
-      pushed.push(target!);
-      // The push needed a local tag; the user's image list should not keep it.
-      await docker.getImage(target!).remove({ noprune: true }).catch(() => undefined);
+      // The push needs a local `localhost:<port>/…` tag; the user's image list should not keep it, pushed or not.
+      const tagged = `${host}/${mirrorPath(image)}`;
+      try {
+        pushed.push(...(await pushToRegistry(docker, [image], host, mirrorPath)));
+      } catch (err) {
+        throw new ImageBundleError(`the images are in Docker, but pushing ${image} into the local registry ${registry.container} (${host}) failed: ${(err as Error).message} — check \`docker logs ${registry.container}\`, then run \`kyma-local images load\` again`);
+      } finally {
+        await docker.getImage(/:[^/]+$/.test(tagged) ? tagged : `${tagged}:latest`).remove({ noprune: true }).catch(() => undefined);
+      }
     }
     cluster = `pushed into the local registry ${registry.container} (${host}): the cluster's containerd mirrors serve them without network`;
   } else {

@@ -131,6 +131,19 @@ describe('errors carry file:line:column and field', () => {
     expect([e.line, e.column, e.field]).toEqual([12, 19, 'spec.kind.portMappings[0].protocol']);
   });
 
+  it('kind extraImages and registryImage: image references by tag, a digest or a bad name named at its line', () => {
+    const kind = (extra: string) => `${HEAD}spec:\n  runtime: kind\n  kind:\n    nodeImage: kindest/node:v1.34.3\n${extra}`;
+    const ok = parseProfile(kind('    registryImage: mirror.example.com:5000/library/registry:3\n    extraImages:\n      - postgres:16\n      - ghcr.io/acme/orders-db-mock:1.2.0\n'), 'x.yaml');
+    expect(ok.kind).toMatchObject({ registryImage: 'mirror.example.com:5000/library/registry:3', extraImages: ['postgres:16', 'ghcr.io/acme/orders-db-mock:1.2.0'] });
+    expect(parseProfile(kind(''), 'x.yaml').kind?.extraImages).toEqual([]);
+    const bad = parseError(kind('    extraImages:\n      - postgres:16\n      - Not An Image\n'));
+    expect([bad.line, bad.field]).toEqual([11, 'spec.kind.extraImages[1]']);
+    expect(bad.message).toContain('is not an image reference');
+    const digest = parseError(kind(`    registryImage: registry@sha256:${'a'.repeat(64)}\n`));
+    expect(digest.field).toBe('spec.kind.registryImage');
+    expect(digest.message).toContain('use a tag');
+  });
+
   it('non-boolean keepStateOnDown and negative retention', () => {
     expect(parseError(`${HEAD}spec:\n  retention:\n    keepStateOnDown: maybe\n`).field).toBe('spec.retention.keepStateOnDown');
     expect(parseError(`${HEAD}spec:\n  retention:\n    logs: -1\n`).field).toBe('spec.retention.logs');

@@ -302,10 +302,11 @@ function readKind(r: YamlReader, map: Map, source: string): KindSettings {
   return out;
 }
 
-/** An image reference as Docker spells it (`[host[:port]/]path[:tag][@sha256:…]`, lowercase repository). */
+/** An image reference as Docker spells it (`[host[:port]/]path[:tag]`, lowercase repository; no digest, see below). */
 function imageRef(r: YamlReader, node: Node, field: string): string {
   const v = r.string(node, field);
-  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/.test(v)) {
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$/.test(v)) {
+    if (v.includes('@')) r.fail(node, field, `"${v}" is pinned by digest — use a tag: docker save and load keep tags but not digests, so a digest reference would be missing after \`kyma-local images load\``);
     r.fail(node, field, `"${v}" is not an image reference — write it as docker pull takes it, e.g. docker.io/library/postgres:16 (lowercase, no spaces)`);
   }
   return v;
