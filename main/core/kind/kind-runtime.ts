@@ -183,7 +183,7 @@ export class KindRuntime implements Runtime {
   /** The local registry and its containerd mirrors: optional (offline use), so a failure degrades, not fails. */
   private async registry(profile: Profile, onProgress: ProgressListener): Promise<void> {
     try {
-      const reg = await ensureRegistry(this.docker!);
+      const reg = await ensureRegistry(this.docker!, profile.kind!.registryImage ? { image: profile.kind!.registryImage } : {});
       await configureNodeMirrors(this.docker!, profile.kind!.clusterName);
       await this.client!.apply(localRegistryHostingConfigMap() as never);
       this.set('registry', 'process', 'Ready', `${reg.name} on 127.0.0.1:5001`, onProgress);

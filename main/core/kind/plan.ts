@@ -28,7 +28,7 @@ export function kindUpPlan(profile: Pick<Profile, 'name' | 'modules' | 'kind' | 
     configYaml: stringify(kindClusterConfig(profile.kind)),
     install,
     images: planImages(install),
-    helperImages: [REGISTRY_IMAGE],
+    helperImages: [profile.kind.registryImage ?? REGISTRY_IMAGE],
     extraObjects,
   };
 }
