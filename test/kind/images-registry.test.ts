@@ -111,4 +111,21 @@ describe.skipIf(skip)(`images load into the local registry${why}`, () => {
     const tagged = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
     expect(tagged.filter((t) => t.startsWith(`localhost:${port}/`))).toEqual([]);
   });
+
+  it('save pulls what Docker lacks from its registry (here the local one), then bundles it', async () => {
+    const remote = `localhost:${port}/kyma-project/prod/${id}-operator:1.0.0`;
+    const base = await loadProfile('kind');
+    const profile = { name: 'pull-test', modules: [], limits: base.limits, kind: { ...base.kind!, registryImage, extraImages: [remote] } };
+    const progress: string[] = [];
+    try {
+      const r = await saveBundle(docker, profile, { cacheDir: dir, file: join(dir, 'pulled.tar'), onProgress: (m) => progress.push(m) });
+      expect(r.pulled).toEqual([remote]);
+      expect(progress).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^pulling  ${remote.replace(/[./]/g, '\\$&')} for linux/`)), `pulled   ${remote}`]));
+      const pulled = await docker.getImage(remote).inspect();
+      expect(r.manifest.images.find((i) => i.image === remote)).toMatchObject({ id: pulled.Id, repoDigests: [expect.stringMatching(new RegExp(`^localhost:${port}/kyma-project/prod/${id}-operator@sha256:[0-9a-f]{64}$`))] });
+      expect(pulled.Id).toBe((await docker.getImage(moduleImage).inspect()).Id);
+    } finally {
+      await docker.getImage(remote).remove({ noprune: true }).catch(() => undefined);
+    }
+  });
 });

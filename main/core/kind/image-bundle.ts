@@ -185,15 +185,44 @@ export interface SaveOptions {
   onProgress?: ImagesProgress;
 }
 
-/** Pulls one image for a platform; rejects with Docker's reason. */
-async function pull(docker: Docker, image: string, platform: string): Promise<void> {
+interface PullEvent {
+  id?: string;
+  status?: string;
+  error?: string;
+  progressDetail?: { current?: number; total?: number };
+}
+
+/** Pulls one image for a platform, reporting its layers every few seconds; rejects with Docker's reason. */
+async function pull(docker: Docker, image: string, platform: string, progress: ImagesProgress, everyMs = 5000): Promise<void> {
   const stream = await docker.pull(image, { platform });
+  const layers = new Map<string, { current: number; total: number; done: boolean }>();
+  let last = Date.now();
+  const onEvent = (ev: PullEvent): void => {
+    if (!ev.id || !/^[0-9a-f]{12}$/.test(ev.id)) return;
+    const layer = layers.get(ev.id) ?? { current: 0, total: 0, done: false };
+    if (ev.progressDetail?.total) {
+      layer.total = ev.progressDetail.total;
+      layer.current = ev.progressDetail.current ?? layer.current;
+    }
+    if (ev.status === 'Pull complete' || ev.status === 'Already exists') layer.done = true;
+    layers.set(ev.id, layer);
+    if (Date.now() - last < everyMs) return;
+    last = Date.now();
+    const all = [...layers.values()];
+    const total = all.reduce((n, l) => n + l.total, 0);
+    const current = all.reduce((n, l) => n + (l.done ? l.total : l.current), 0);
+    progress(`pulling  ${image}: ${all.filter((l) => l.done).length}/${all.length} layers${total > 0 ? `, ${mib(current)} of ${mib(total)}` : ''}`);
+  };
   await new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
-      const failed = out?.find((o) => o.error);
-      if (err || failed) reject(err ?? new Error(failed!.error));
-      else resolve();
-    }),
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null, out: PullEvent[]) => {
+        const failed = out?.find((o) => o.error);
+        if (err || failed) reject(err ?? new Error(failed!.error));
+        else resolve();
+      },
+      onEvent,
+    ),
   );
 }
 
@@ -230,7 +259,7 @@ export async function saveBundle(docker: Docker, profile: BundleProfile, opts: S
   for (const image of missing) {
     progress(`pulling  ${image} for ${platform}`);
     try {
-      await pull(docker, image, platform);
+      await pull(docker, image, platform, progress);
       pulled.push(image);
       progress(`pulled   ${image}`);
     } catch (err) {
