@@ -156,11 +156,14 @@ describe.skipIf(skip)(`kyma-local images${why}`, () => {
     expect((await cli(['images', 'save', '--profile', profile, '-o', good])).exitCode).toBe(0);
     const bytes = await readFile(good);
 
+    // Cut inside an entry, and cut exactly at an entry boundary (which a tar reader alone takes for a short archive).
     const truncated = join(home.dir, 'truncated.tar');
-    await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    const t = await cli(['images', 'load', '-i', truncated]);
-    expect(t.exitCode).toBe(1);
-    expect(t.stderr).toContain(`Error: ${truncated} is corrupt or truncated: Truncated input`);
+    for (const cut of [Math.floor(bytes.length / 2) + 100, 512 * Math.floor(bytes.length / 2 / 512)]) {
+      await writeFile(truncated, bytes.subarray(0, cut));
+      const t = await cli(['images', 'load', '-i', truncated]);
+      expect(t.exitCode).toBe(1);
+      expect(t.stderr).toContain(`Error: ${truncated} is corrupt or truncated: it does not end with tar's end-of-archive blocks (${cut} bytes) — it was cut short`);
+    }
 
     // A damaged tar header of docker save's first entry (right after our manifest entry).
     const corrupt = join(home.dir, 'corrupt.tar');
@@ -175,8 +178,13 @@ describe.skipIf(skip)(`kyma-local images${why}`, () => {
     // An image config changed after saving (tar checksums still fine) no longer hashes to the recorded id.
     const tampered = join(home.dir, 'tampered.tar');
     const edited = Buffer.from(bytes);
-    const at = edited.indexOf('"architecture":"');
-    expect(at).toBeGreaterThan(0);
+    // docker save names an image's config `<id hex>.json`: its tar header starts a 512-byte block, its data the next.
+    const configName = `${readArchiveManifest(good).images[0]!.id.slice('sha256:'.length)}.json`;
+    let header = edited.indexOf(configName);
+    while (header >= 0 && header % 512 !== 0) header = edited.indexOf(configName, header + 1);
+    expect(header).toBeGreaterThan(0);
+    const at = edited.indexOf('"architecture":"', header + 512);
+    expect(at - header).toBeLessThan(512 + 4096);
     edited.write('"architecture":"X', at, 'latin1');
     await writeFile(tampered, edited);
     const h = await cli(['images', 'load', '-i', tampered]);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { dockerClient, loadBundle, mirrorPath, saveBundle } from '../../main/core/kind/index.js';
+import { dockerClient, loadBundle, mirrorPath, pushBundleToRegistry, saveBundle } from '../../main/core/kind/index.js';
 import { loadProfile } from '../../main/core/profiles/index.js';
 import { dockerRunning, freePort, importBusyboxImage, uniqueName } from './docker-helpers.js';
 
@@ -110,6 +110,17 @@ describe.skipIf(skip)(`images load into the local registry${why}`, () => {
     // The push needed `localhost:<port>/…` tags; they are gone again.
     const tagged = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
     expect(tagged.filter((t) => t.startsWith(`localhost:${port}/`))).toEqual([]);
+  });
+
+  it('on up, pushes the profile images Docker has into the registry and leaves the others to their registries', async () => {
+    const base = await loadProfile('kind');
+    const profile = { name: 'up-test', modules: [], limits: base.limits, kind: { ...base.kind!, registryImage, extraImages: [moduleImage, `${id}/not-in-docker:1`] } };
+    const progress: string[] = [];
+    const pushed = await pushBundleToRegistry(docker, profile, { registry: { container, hostPort: port }, onProgress: (m) => progress.push(m) });
+    expect(pushed.sort()).toEqual([`localhost:${port}/kyma-project/prod/${id}-operator:1.0.0`, `localhost:${port}/${id}/registry:2.8`].sort());
+    expect(progress.some((m) => m.includes('not-in-docker'))).toBe(false);
+    // Nothing Docker has: nothing to do, and no registry needed.
+    expect(await pushBundleToRegistry(docker, { ...profile, kind: { ...profile.kind, registryImage: `${id}/absent:1`, extraImages: [] } }, { registry: { container: 'no-such-registry', hostPort: 1 } })).toEqual([]);
   });
 
   it('save pulls what Docker lacks from its registry (here the local one), then bundles it', async () => {

@@ -323,6 +323,16 @@ export async function verifyArchive(file: string, manifest: ImagesArchiveManifes
   const configHashes = new Map<string, string>();
   let dockerManifest: DockerSaveEntry[] | undefined;
   const corrupt = (why: string): ImageBundleError => new ImageBundleError(`${file} is corrupt or truncated: ${why} — save it again with \`kyma-local images save\` (or copy it again)`);
+  // A copy cut at an entry boundary parses cleanly: tar's end-of-archive marker (two zero blocks) tells.
+  const size = statSync(file).size;
+  const tail = Buffer.alloc(1024);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, tail, 0, 1024, Math.max(0, size - 1024));
+  } finally {
+    closeSync(fd);
+  }
+  if (size % 512 !== 0 || size < 2048 || tail.some((b) => b !== 0)) throw corrupt(`it does not end with tar's end-of-archive blocks (${size} bytes) — it was cut short`);
   await new Promise<void>((resolve, reject) => {
     const parser = new Parser({
       strict: true,
@@ -373,12 +383,68 @@ export async function verifyArchive(file: string, manifest: ImagesArchiveManifes
   }
 }
 
+/** The local registry's container and the port it is published on at 127.0.0.1. */
+export interface RegistryTarget {
+  container: string;
+  hostPort: number;
+}
+
+/** kind's recipe: kind-registry on 127.0.0.1:5001. */
+const DEFAULT_REGISTRY: RegistryTarget = { container: REGISTRY_CONTAINER, hostPort: REGISTRY_HOST_PORT };
+
+/** Waits until a just-started registry answers `/v2/` (it takes a moment after `docker start`). */
+async function registryAnswers(hostPort: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await fetch(`http://127.0.0.1:${hostPort}/v2/`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
+    if (status === 200 || status === 401) return;
+    if (Date.now() > deadline) throw new ImageBundleError(`the local registry on 127.0.0.1:${hostPort} does not answer (${status ? `HTTP ${status}` : 'no connection'}) — check \`docker logs ${REGISTRY_CONTAINER}\``);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Pushes images (all in Docker) into the local registry under their mirror path (`localhost:<port>/kyma-project/
+ * prod/…`), where the nodes' containerd mirrors look. Docker pushes to localhost without TLS (127.0.0.0/8 is an
+ * insecure registry by default). Rejects naming the image that failed.
+ */
+export async function pushIntoRegistry(docker: Docker, images: readonly string[], registry: RegistryTarget = DEFAULT_REGISTRY, progress: ImagesProgress = () => {}): Promise<string[]> {
+  await registryAnswers(registry.hostPort);
+  const host = `localhost:${registry.hostPort}`;
+  const pushed: string[] = [];
+  for (const image of images) {
+    progress(`pushing  ${image} → ${host}/${mirrorPath(image)}`);
+    // The push needs a local `localhost:<port>/…` tag; the user's image list should not keep it, pushed or not.
+    const tagged = `${host}/${mirrorPath(image)}`;
+    try {
+      pushed.push(...(await pushToRegistry(docker, [image], host, mirrorPath)));
+    } catch (err) {
+      throw new ImageBundleError(`pushing ${image} into the local registry ${registry.container} (${host}) failed: ${(err as Error).message} — check \`docker logs ${registry.container}\`, then run \`kyma-local images load\` again`);
+    } finally {
+      await docker.getImage(/:[^/]+$/.test(tagged) ? tagged : `${tagged}:latest`).remove({ noprune: true }).catch(() => undefined);
+    }
+  }
+  return pushed;
+}
+
+/**
+ * For `up` on kind: pushes the profile's images that Docker has (from \`kyma-local images load\` or \`save\`) into the
+ * local registry, so an offline cluster pulls them through its mirrors. Images Docker lacks are left to their
+ * registries. Returns what was pushed.
+ */
+export async function pushBundleToRegistry(docker: Docker, profile: BundleProfile, opts: { registry?: RegistryTarget; onProgress?: ImagesProgress } = {}): Promise<string[]> {
+  const present: string[] = [];
+  for (const w of bundleImages(profile)) if (await inspect(docker, w.image)) present.push(w.image);
+  if (present.length === 0) return [];
+  return pushIntoRegistry(docker, present, opts.registry, opts.onProgress);
+}
+
 export interface LoadOptions {
   file: string;
   onProgress?: ImagesProgress;
   env?: NodeJS.ProcessEnv;
-  /** The local registry's container and host port (default kind's recipe: kind-registry on 127.0.0.1:5001). */
-  registry?: { container: string; hostPort: number };
+  /** Default: kind's recipe, kind-registry on 127.0.0.1:5001. */
+  registry?: RegistryTarget;
 }
 
 async function registryRunning(docker: Docker, container: string): Promise<boolean> {
@@ -424,27 +490,14 @@ export async function loadBundle(docker: Docker, opts: LoadOptions): Promise<Ima
     loaded.push(img.image);
     progress(`loaded   ${img.image}`);
   }
-  const pushed: string[] = [];
+  const registry = opts.registry ?? DEFAULT_REGISTRY;
+  let pushed: string[] = [];
   let cluster: string;
-  const registry = opts.registry ?? { container: REGISTRY_CONTAINER, hostPort: REGISTRY_HOST_PORT };
   if (await registryRunning(docker, registry.container)) {
-    // Docker pushes to localhost without TLS (127.0.0.0/8 is an insecure registry by default).
-    const host = `localhost:${registry.hostPort}`;
-    for (const image of loaded) {
-      progress(`pushing  ${image} → ${host}/${mirrorPath(image)}`);
-      // The push needs a local `localhost:<port>/…` tag; the user's image list should not keep it, pushed or not.
-      const tagged = `${host}/${mirrorPath(image)}`;
-      try {
-        pushed.push(...(await pushToRegistry(docker, [image], host, mirrorPath)));
-      } catch (err) {
-        throw new ImageBundleError(`the images are in Docker, but pushing ${image} into the local registry ${registry.container} (${host}) failed: ${(err as Error).message} — check \`docker logs ${registry.container}\`, then run \`kyma-local images load\` again`);
-      } finally {
-        await docker.getImage(/:[^/]+$/.test(tagged) ? tagged : `${tagged}:latest`).remove({ noprune: true }).catch(() => undefined);
-      }
-    }
-    cluster = `pushed into the local registry ${registry.container} (${host}): the cluster's containerd mirrors serve them without network`;
+    pushed = await pushIntoRegistry(docker, loaded, registry, progress);
+    cluster = `pushed into the local registry ${registry.container} (localhost:${registry.hostPort}): the cluster's containerd mirrors serve them without network`;
   } else {
-    cluster = `in Docker; the local registry ${registry.container} is not running, so a kind cluster cannot pull them from it yet — after \`kyma-local up --profile ${manifest.profile}\` (which starts it) run \`kyma-local images load\` again to push them into it`;
+    cluster = `in Docker; the local registry ${registry.container} is not running yet — \`kyma-local up --profile ${manifest.profile}\` starts it and pushes these images into it, where the cluster's containerd mirrors find them without network`;
   }
   return { file, manifest, loaded, pushed, cluster };
 }

@@ -14,6 +14,7 @@ import { KubeClient, waitForState } from './kube-client.js';
 import { loadManifest, manifestObjects } from './manifests.js';
 import { kindPreflight, preflightFailure } from './preflight.js';
 import { configureNodeMirrors, ensureRegistry } from './registry.js';
+import { pushBundleToRegistry } from './image-bundle.js';
 import { ResourceSync } from './resource-sync.js';
 import { attachedModules, connectCluster } from './attach.js';
 import { istioTracing } from './telemetry-bridge.js';
@@ -186,7 +187,12 @@ export class KindRuntime implements Runtime {
       const reg = await ensureRegistry(this.docker!, profile.kind!.registryImage ? { image: profile.kind!.registryImage } : {});
       await configureNodeMirrors(this.docker!, profile.kind!.clusterName);
       await this.client!.apply(localRegistryHostingConfigMap() as never);
-      this.set('registry', 'process', 'Ready', `${reg.name} on 127.0.0.1:5001`, onProgress);
+      // Images Docker has (from `kyma-local images load`) go into the registry: an offline cluster pulls them there.
+      const offline = await pushBundleToRegistry(this.docker!, profile, { onProgress: (m) => this.set('registry', 'process', 'Starting', m, onProgress) }).then(
+        (pushed) => (pushed.length > 0 ? `; ${pushed.length} image(s) from Docker pushed into it` : ''),
+        (err: Error) => `; pushing images from Docker failed: ${err.message}`,
+      );
+      this.set('registry', 'process', 'Ready', `${reg.name} on 127.0.0.1:5001${offline}`, onProgress);
     } catch (err) {
       this.set('registry', 'process', 'Failed', `${(err as Error).message} (images are pulled from their registries instead)`, onProgress);
     }
