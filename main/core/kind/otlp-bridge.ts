@@ -17,6 +17,9 @@ import { kindNetworkGateway } from './docker.js';
  * - so the bridge listens on the `kind` network's gateway IP ONLY: an address of the host that exists on the
  *   Docker bridge the cluster's node sits on, unreachable from other machines (Docker does not route into it
  *   from outside) and not bound on loopback or any other interface.
+ * Docker Desktop is the exception: its `kind` network lives inside its VM, so the gateway is no address of this
+ * machine; there the bridge binds 127.0.0.1 and pods use `host.docker.internal`, which Docker Desktop forwards
+ * to the host's loopback (kind#2405) — a loopback listener like every other.
  * Because other containers on that bridge (and local processes) can also reach that IP, every request must
  * carry a random bearer token (generated per `up`, handed to the pipelines through a Secret); browsers are
  * refused outright (no legitimate browser sends here), the Host must be the gateway IP, only the OTLP/HTTP
@@ -37,10 +40,10 @@ export interface OtlpBridgeOptions {
 }
 
 export interface OtlpBridge {
-  /** The gateway IP it listens on (the only address). */
+  /** The one address it listens on: the network's gateway IP (Docker Desktop: 127.0.0.1). */
   host: string;
   port: number;
-  /** As pods see it: http://<gateway>:<port>. */
+  /** As pods see it: http://<gateway>:<port> (Docker Desktop: http://host.docker.internal:<port>). */
   endpoint: string;
   /** The bearer token a sender must present. */
   token: string;
@@ -51,6 +54,21 @@ export interface OtlpBridge {
 
 export const BRIDGE_MAX_BODY_BYTES = 8 * 1024 * 1024;
 const MAX_CONNECTIONS = 64;
+
+export interface BridgeAddress {
+  /** The address the listener binds. */
+  bind: string;
+  /** The name or IP pods send to (the pipelines' endpoint host; the only Host accepted besides loopback names). */
+  podHost: string;
+}
+
+/** Where the bridge listens, from the engine's OperatingSystem (`docker info`) and the network's gateway. */
+export function chooseBridgeAddress(engineOs: string, gateway: string | undefined, network: string): BridgeAddress {
+  if (/^docker desktop\b/i.test(engineOs.trim())) return { bind: '127.0.0.1', podHost: 'host.docker.internal' };
+  if (!gateway) throw new Error(`Docker network "${network}" has no IPv4 gateway (or does not exist): the telemetry bridge has no address to listen on — is the kind cluster created?`);
+  if (gateway.startsWith('127.') || gateway === '0.0.0.0') throw new Error(`Docker network "${network}" reports gateway ${gateway}; the telemetry bridge binds only a bridge network's gateway address`);
+  return { bind: gateway, podHost: gateway };
+}
 
 export function newBridgeToken(): string {
   return randomBytes(32).toString('base64url');
@@ -77,11 +95,10 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number, messa
 
 export async function startOtlpBridge(opts: OtlpBridgeOptions): Promise<OtlpBridge> {
   const network = opts.network ?? 'kind';
-  const host = await kindNetworkGateway(opts.docker, network);
-  if (!host) throw new Error(`Docker network "${network}" has no IPv4 gateway (or does not exist): the telemetry bridge has no address to listen on — is the kind cluster created?`);
-  if (host.startsWith('127.') || host === '0.0.0.0') throw new Error(`Docker network "${network}" reports gateway ${host}; the telemetry bridge binds only a bridge network's gateway address`);
+  const engineOs = ((await opts.docker.info()) as { OperatingSystem?: string }).OperatingSystem ?? '';
+  const { bind: host, podHost } = chooseBridgeAddress(engineOs, await kindNetworkGateway(opts.docker, network), network);
   const token = opts.token ?? newBridgeToken();
-  const guard = createListenerGuard({ listener: 'kind telemetry bridge', hosts: [host] });
+  const guard = createListenerGuard({ listener: 'kind telemetry bridge', hosts: [podHost] });
   const otlp = otlpRequestHandler(opts.telemetry, opts.maxBodyBytes ?? BRIDGE_MAX_BODY_BYTES);
   let refusedCount = 0;
   const server = createServer((req, res) => {
@@ -110,7 +127,7 @@ export async function startOtlpBridge(opts: OtlpBridgeOptions): Promise<OtlpBrid
     const onError = (err: NodeJS.ErrnoException): void => {
       const why =
         err.code === 'EADDRNOTAVAIL'
-          ? `${host} is not an address of this machine — the Docker engine runs elsewhere (Docker Desktop's VM, a remote DOCKER_HOST), where pods cannot reach the daemon; cluster telemetry is not shown`
+          ? `${host} is not an address of this machine — the Docker engine runs elsewhere (a remote DOCKER_HOST, or a VM other than Docker Desktop's), where pods cannot reach the daemon; cluster telemetry is not shown`
           : err.code === 'EADDRINUSE'
             ? `port ${opts.port ?? 0} is in use`
             : err.message;
@@ -126,7 +143,7 @@ export async function startOtlpBridge(opts: OtlpBridgeOptions): Promise<OtlpBrid
   return {
     host,
     port,
-    endpoint: `http://${host}:${port}`,
+    endpoint: `http://${podHost}:${port}`,
     token,
     refused: () => refusedCount,
     close: () =>

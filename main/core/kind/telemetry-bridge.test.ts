@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTelemetry, functionLineRecord } from '../telemetry/index.js';
 import { podLineRecord, sortableTime, splitTimestamp } from './pod-logs.js';
 import { BRIDGE_TOKEN_SECRET, bridgeTokenSecret, istioTracing, telemetryPipelines } from './telemetry-bridge.js';
-import { newBridgeToken } from './otlp-bridge.js';
+import { chooseBridgeAddress, newBridgeToken } from './otlp-bridge.js';
 
 describe('pipelines to the telemetry bridge', () => {
   it('one Trace/Log/MetricPipeline each: cluster-scoped v1beta1, OTLP/HTTP to the endpoint, bearer token from the Secret', () => {
@@ -41,6 +41,22 @@ describe('pipelines to the telemetry bridge', () => {
 
   it('Istio traces every request in dev (100 %) through the kyma-traces provider', () => {
     expect(istioTracing()).toMatchObject({ kind: 'Telemetry', metadata: { name: 'mesh-default', namespace: 'istio-system' }, spec: { tracing: [{ providers: [{ name: 'kyma-traces' }], randomSamplingPercentage: 100 }] } });
+  });
+});
+
+describe('where the bridge listens', () => {
+  it('a Linux engine: the network gateway, nothing else', () => {
+    expect(chooseBridgeAddress('Debian GNU/Linux 12 (bookworm)', '172.18.0.1', 'kind')).toEqual({ bind: '172.18.0.1', podHost: '172.18.0.1' });
+  });
+
+  it('Docker Desktop (its kind network is inside its VM): loopback, reached by pods as host.docker.internal', () => {
+    expect(chooseBridgeAddress('Docker Desktop', '172.18.0.1', 'kind')).toEqual({ bind: '127.0.0.1', podHost: 'host.docker.internal' });
+  });
+
+  it('no gateway, or a loopback/wildcard one: a clear error instead of a wider listener', () => {
+    expect(() => chooseBridgeAddress('Ubuntu 24.04', undefined, 'kind')).toThrow(/Docker network "kind" has no IPv4 gateway .* is the kind cluster created\?/);
+    expect(() => chooseBridgeAddress('Ubuntu 24.04', '0.0.0.0', 'kind')).toThrow(/binds only a bridge network's gateway address/);
+    expect(() => chooseBridgeAddress('Ubuntu 24.04', '127.0.0.1', 'kind')).toThrow(/binds only a bridge network's gateway address/);
   });
 });
 
