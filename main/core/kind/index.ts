@@ -11,7 +11,7 @@ export { kindPreflight, preflightFailure, memoryNeededGiB, type PreflightOptions
 export { KubeClient, loadKubeConfig, waitForState, stateMessage, collectionPath, FIELD_MANAGER, type KubeObjectLike } from './kube-client.js';
 export { telemetryPipelines, istioTracing, bridgeTokenSecret, BRIDGE_TOKEN_SECRET, PIPELINE_KINDS, PIPELINE_NAME, type ClusterObject, type PipelineTarget } from './telemetry-bridge.js';
 export { startClusterTelemetry, CLUSTER_TELEMETRY_COMPONENT, type ClusterTelemetry, type ClusterTelemetryOptions } from './cluster-telemetry.js';
-export { PodLogFollower, podLineRecord, splitTimestamp, sortableTime, FUNCTION_NAME_LABEL, FUNCTION_CONTAINER } from './pod-logs.js';
+export { PodLogFollower, lineSink, podLineRecord, splitTimestamp, sortableTime, FUNCTION_NAME_LABEL, FUNCTION_CONTAINER } from './pod-logs.js';
 export { startOtlpBridge, chooseBridgeAddress, newBridgeToken, BRIDGE_MAX_BODY_BYTES, type OtlpBridge, type OtlpBridgeOptions, type BridgeAddress } from './otlp-bridge.js';
 export { ResourceSync, desiredObject } from './resource-sync.js';
 export { KindRuntime, KindUpError, createKindRuntime, type KindRuntimeOptions } from './kind-runtime.js';

@@ -53,7 +53,11 @@ export interface OtlpBridge {
 }
 
 export const BRIDGE_MAX_BODY_BYTES = 8 * 1024 * 1024;
-const MAX_CONNECTIONS = 64;
+/**
+ * The telemetry gateway's exporters keep a few connections each (3 pipelines); with the body cap this bounds what
+ * authenticated senders can make the daemon buffer at once (32 × 8 MiB); unauthenticated bodies are never read.
+ */
+const MAX_CONNECTIONS = 32;
 
 export interface BridgeAddress {
   /** The address the listener binds. */

@@ -10,7 +10,10 @@ export const FUNCTION_NAME_LABEL = 'serverless.kyma-project.io/function-name';
 export const FUNCTION_CONTAINER = 'function';
 /** Lines of an already running pod's past shown when the daemon starts following it. */
 const TAIL_LINES = 200;
-/** One line longer than this is cut: memory is bounded in bytes, and the log store keeps bodies small anyway. */
+/**
+ * A line longer than this many bytes is cut into pieces of this many characters (so at most 4× as many bytes in
+ * UTF-8): a stream without newlines must not grow the buffer without bound.
+ */
 const MAX_LINE_BYTES = 64 * 1024;
 
 interface PodRef {
@@ -54,7 +57,7 @@ export function podLineRecord(raw: string, pod: PodRef, container = FUNCTION_CON
 }
 
 /** Splits a byte stream into lines (a partial last line waits for the next chunk), each at most MAX_LINE_BYTES. */
-function lineSink(onLine: (line: string) => void): Writable {
+export function lineSink(onLine: (line: string) => void): Writable {
   let rest = '';
   return new Writable({
     write(chunk: Buffer | string, _enc, done) {
@@ -64,9 +67,9 @@ function lineSink(onLine: (line: string) => void): Writable {
         onLine(rest.slice(0, nl));
         rest = rest.slice(nl + 1);
       }
-      if (Buffer.byteLength(rest) > MAX_LINE_BYTES) {
+      while (Buffer.byteLength(rest) > MAX_LINE_BYTES) {
         onLine(rest.slice(0, MAX_LINE_BYTES));
-        rest = '';
+        rest = rest.slice(MAX_LINE_BYTES);
       }
       done();
     },

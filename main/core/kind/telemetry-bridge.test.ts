@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTelemetry, functionLineRecord } from '../telemetry/index.js';
-import { podLineRecord, sortableTime, splitTimestamp } from './pod-logs.js';
+import { lineSink, podLineRecord, sortableTime, splitTimestamp } from './pod-logs.js';
 import { BRIDGE_TOKEN_SECRET, bridgeTokenSecret, istioTracing, telemetryPipelines } from './telemetry-bridge.js';
 import { chooseBridgeAddress, newBridgeToken } from './otlp-bridge.js';
 
@@ -103,5 +103,19 @@ describe('function pod log lines → log records', () => {
     expect(functionLineRecord('boom', { function: 'orders' }, { fallback: 'error', attributes: { 'log.iostream': 'stderr' } })).toEqual({ level: 'error', body: 'boom', attributes: { 'log.iostream': 'stderr' }, resource: { function: 'orders' } });
     expect(functionLineRecord('{"level":"warn","msg":"slow"}', { function: 'orders' }, { fallback: 'info' })).toMatchObject({ level: 'warn', body: 'slow' });
     expect(functionLineRecord('{not json', { function: 'orders' }, { fallback: 'info' })).toMatchObject({ body: '{not json' });
+  });
+
+  it('the stream is cut into lines across chunks; a runaway line is cut at 64 KiB; the tail is kept at the end', async () => {
+    const lines: string[] = [];
+    const sink = lineSink((l) => lines.push(l));
+    const write = (chunk: string): Promise<void> => new Promise((resolve, reject) => sink.write(chunk, (err) => (err ? reject(err) : resolve())));
+    await write('2026-11-29T11:00:00Z first\n2026-11-29T11:00:01Z sec');
+    await write('ond\n');
+    await write('x'.repeat(70 * 1024));
+    await write('\nlast without newline');
+    await new Promise<void>((resolve) => sink.end(resolve));
+    expect(lines.slice(0, 2)).toEqual(['2026-11-29T11:00:00Z first', '2026-11-29T11:00:01Z second']);
+    expect(lines[2]).toHaveLength(64 * 1024);
+    expect(lines.slice(3)).toEqual(['x'.repeat(6 * 1024), 'last without newline']);
   });
 });
