@@ -29,6 +29,8 @@ interface StreamEntry {
   lastTime?: string;
   retryMs?: number;
   timer?: NodeJS.Timeout;
+  /** Bumped by every follow(): only the newest stream's end schedules a retry. */
+  generation: number;
 }
 
 /** `<RFC3339Nano> <text>` (the log API with `timestamps=true`) → the kubelet's time and the line. */
@@ -172,13 +174,29 @@ export class PodLogFollower {
       return;
     }
     const known = this.streams.get(key);
-    if (known) return;
-    const entry: StreamEntry = { pod: { namespace, name, function: fn } };
+    if (known) {
+      // The pod watch is re-established every few minutes (the API server ends watches) and lists every pod again:
+      // restart the pod's stream from its last line, since a stream whose connection dropped (rather than ended)
+      // gives no sign of it through client-node's Log.
+      if (type === 'ADDED') this.restart(key, known);
+      return;
+    }
+    const entry: StreamEntry = { pod: { namespace, name, function: fn }, generation: 0 };
     this.streams.set(key, entry);
     void this.follow(key, entry);
   }
 
+  private restart(key: string, entry: StreamEntry): void {
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.abort?.abort();
+    entry.abort = undefined;
+    void this.follow(key, entry);
+  }
+
   private async follow(key: string, entry: StreamEntry): Promise<void> {
+    const generation = ++entry.generation;
+    const current = (): boolean => !this.stopped && this.streams.get(key) === entry && entry.generation === generation;
     let fresh = false;
     const sink = lineSink((raw) => {
       const { time } = splitTimestamp(raw);
@@ -195,22 +213,33 @@ export class PodLogFollower {
       }
     });
     sink.on('finish', () => {
+      if (!current()) return;
       entry.abort = undefined;
-      if (this.stopped || this.streams.get(key) !== entry) return;
       // Ended while the pod is still known (container restart, dropped connection): follow again, backing off
       // while nothing new arrives (a terminated container's stream ends at once).
       entry.retryMs = fresh ? 1000 : Math.min((entry.retryMs ?? 1000) * 2, 30_000);
       entry.timer = setTimeout(() => void this.follow(key, entry), entry.retryMs);
     });
     try {
-      entry.abort = await new Log(this.opts.client.config).log(entry.pod.namespace, entry.pod.name, FUNCTION_CONTAINER, sink, {
+      const abort = await new Log(this.opts.client.config).log(entry.pod.namespace, entry.pod.name, FUNCTION_CONTAINER, sink, {
         follow: true,
         timestamps: true,
         ...(entry.lastTime ? { sinceTime: entry.lastTime.replace(/\.\d+/, '') } : { tailLines: TAIL_LINES }),
       });
+      if (current()) entry.abort = abort;
+      else abort.abort();
     } catch (err) {
-      entry.abort = undefined;
+      if (!current()) return;
+      const code = (err as { code?: number }).code;
+      // 404: the pod is gone (its DELETED event may have been missed between watches); otherwise (400 while the
+      // container starts, 5xx) try again later; the next watch cycle restarts it as well.
+      if (code === 404) {
+        this.streams.delete(key);
+        return;
+      }
       this.opts.log.warn(`cannot follow the logs of pod ${key}: ${(err as Error).message}`);
+      entry.retryMs = Math.min((entry.retryMs ?? 1000) * 2, 30_000);
+      entry.timer = setTimeout(() => void this.follow(key, entry), entry.retryMs);
     }
   }
 }
