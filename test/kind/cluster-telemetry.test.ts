@@ -36,11 +36,26 @@ function pipelineType(kind: string): ResourceType {
   };
 }
 
+/** Listens on host:0 and returns the server (holding the port) and its port. */
+async function holdPort(host: string): Promise<{ server: net.Server; port: number }> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  return { server, port: (server.address() as net.AddressInfo).port };
+}
+
+function gatewayOf(info: { IPAM: { Config: Array<{ Gateway?: string }> } }): string {
+  return info.IPAM.Config.map((c) => c.Gateway).find((g): g is string => !!g && !g.includes(':'))!;
+}
+
 describe.skipIf(why !== '')(`cluster telemetry on up${why}`, () => {
   let docker: Docker;
   let cluster: TestKubeServer;
   let client: KubeClient;
   let telemetry: Telemetry;
+  let gateway: string;
   let link: ClusterTelemetry | undefined;
   const reports: Array<{ state: ComponentState; message: string }> = [];
   const network = uniqueName('kl-kindnet');
@@ -51,6 +66,7 @@ describe.skipIf(why !== '')(`cluster telemetry on up${why}`, () => {
     docker = dockerClient();
     await importBusyboxImage(image, ['/bin/sleep', '3600']);
     await docker.createNetwork({ Name: network });
+    gateway = gatewayOf((await docker.getNetwork(network).inspect()) as { IPAM: { Config: Array<{ Gateway?: string }> } });
     cluster = await startKubeServer({ extraTypes: PIPELINE_KINDS.map(pipelineType) });
     client = new KubeClient({ kubeconfigPath: await writeKubeconfig(cluster) });
     telemetry = createTelemetry();
@@ -64,10 +80,13 @@ describe.skipIf(why !== '')(`cluster telemetry on up${why}`, () => {
     await cluster?.close();
   });
 
-  it('with the telemetry module: starts the bridge, applies the token Secret and the three pipelines pointing at it', async () => {
-    link = await startClusterTelemetry({ modules: ['istio', 'telemetry'], docker, client, telemetry, log: silentLogger, network, report: (state, message) => reports.push({ state, message }) });
+  it("with the telemetry module: starts the bridge on the profile's port, applies the token Secret and the three pipelines pointing at it", async () => {
+    const probe = await holdPort(gateway);
+    await new Promise<void>((resolve) => probe.server.close(() => resolve()));
+    link = await startClusterTelemetry({ modules: ['istio', 'telemetry'], port: probe.port, docker, client, telemetry, log: silentLogger, network, report: (state, message) => reports.push({ state, message }) });
     expect(link?.bridge).toBeDefined();
     const bridge = link!.bridge!;
+    expect(bridge.endpoint).toBe(`http://${gateway}:${probe.port}`);
     expect(reports.at(-1)).toEqual({ state: 'Ready', message: `Trace/Log/MetricPipelines kyma-local → ${bridge.endpoint} (kind network only, bearer token required)` });
 
     const secret = await client.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', metadata: { name: BRIDGE_TOKEN_SECRET.name, namespace: BRIDGE_TOKEN_SECRET.namespace } });
@@ -114,6 +133,20 @@ describe.skipIf(why !== '')(`cluster telemetry on up${why}`, () => {
       sock.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
     });
     expect(code).toBe('ECONNREFUSED');
+  });
+
+  it("the profile's port taken on the gateway: a free port instead, still Ready", async () => {
+    const taken = await holdPort(gateway);
+    const seen: Array<{ state: ComponentState; message: string }> = [];
+    const other = await startClusterTelemetry({ modules: ['telemetry'], port: taken.port, docker, client, telemetry, log: silentLogger, network, report: (state, message) => seen.push({ state, message }) });
+    try {
+      expect(other?.bridge?.port).toBeGreaterThan(0);
+      expect(other?.bridge?.port).not.toBe(taken.port);
+      expect(seen.at(-1)?.state).toBe('Ready');
+    } finally {
+      await other?.stop();
+      await new Promise<void>((resolve) => taken.server.close(() => resolve()));
+    }
   });
 
   it('without the telemetry module: follows function pod logs — a server with no pods API is reported, not fatal', async () => {

@@ -18,6 +18,11 @@ export interface ClusterTelemetryOptions {
   log: Logger;
   /** Docker network the cluster's node is on (default `kind`). */
   network?: string;
+  /**
+   * The bridge's port (the profile's `ports.otlp`, 4318 by default): a fixed port keeps the pipelines' endpoint
+   * the same across `up`s and lets a host firewall allow it; taken, or 0, means a free one.
+   */
+  port?: number;
   report: (state: ComponentState, message: string) => void;
 }
 
@@ -39,7 +44,14 @@ export async function startClusterTelemetry(opts: ClusterTelemetryOptions): Prom
   opts.report('Starting', 'starting the telemetry bridge on the kind network');
   let bridge: OtlpBridge | undefined;
   try {
-    bridge = await startOtlpBridge({ docker: opts.docker, telemetry: opts.telemetry, ...(opts.network ? { network: opts.network } : {}) });
+    const bridgeOpts = { docker: opts.docker, telemetry: opts.telemetry, ...(opts.network ? { network: opts.network } : {}) };
+    try {
+      bridge = await startOtlpBridge({ ...bridgeOpts, port: opts.port ?? 0 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      opts.log.warn(`${(err as Error).message}; the telemetry bridge takes a free port instead`);
+      bridge = await startOtlpBridge({ ...bridgeOpts, port: 0 });
+    }
     // The Secret first: a pipeline whose secretKeyRef does not resolve is not deployed by the telemetry manager.
     await opts.client.apply(bridgeTokenSecret(bridge.token));
     for (const pipeline of telemetryPipelines({ endpoint: bridge.endpoint })) await opts.client.apply(pipeline);

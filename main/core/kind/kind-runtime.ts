@@ -96,7 +96,7 @@ export class KindRuntime implements Runtime {
       await this.installModules(profile, onProgress);
       if (this.opts.telemetry) {
         await this.clusterTelemetry?.stop();
-        this.clusterTelemetry = await startClusterTelemetry({ modules: profile.modules, docker: this.docker!, client: this.client, telemetry: this.opts.telemetry, log: this.opts.log.child({ component: CLUSTER_TELEMETRY_COMPONENT }), report: (state, msg) => this.set(CLUSTER_TELEMETRY_COMPONENT, 'process', state, msg, onProgress) });
+        this.clusterTelemetry = await startClusterTelemetry({ modules: profile.modules, port: profile.ports.otlp, docker: this.docker!, client: this.client, telemetry: this.opts.telemetry, log: this.opts.log.child({ component: CLUSTER_TELEMETRY_COMPONENT }), report: (state, msg) => this.set(CLUSTER_TELEMETRY_COMPONENT, 'process', state, msg, onProgress) });
       }
       this.sync = new ResourceSync({ store: this.opts.store, client: this.client, types: this.opts.types, log: this.opts.log.child({ component: 'kind-sync' }) });
       await this.sync.start();

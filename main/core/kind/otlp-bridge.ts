@@ -135,7 +135,7 @@ export async function startOtlpBridge(opts: OtlpBridgeOptions): Promise<OtlpBrid
           : err.code === 'EADDRINUSE'
             ? `port ${opts.port ?? 0} is in use`
             : err.message;
-      reject(new Error(`telemetry bridge could not listen on ${host}:${opts.port ?? 0}: ${why}`));
+      reject(Object.assign(new Error(`telemetry bridge could not listen on ${host}:${opts.port ?? 0}: ${why}`), { code: err.code }));
     };
     server.once('error', onError);
     server.listen({ host, port: opts.port ?? 0, exclusive: true }, () => {
