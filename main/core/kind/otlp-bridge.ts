@@ -14,13 +14,14 @@ import { kindNetworkGateway } from './docker.js';
  * - a forwarding collector container on network `kind` (the portable recipe) needs an image, and none can be
  *   pulled offline; it would also still need a host listener to forward to;
  * - binding 0.0.0.0 would expose telemetry ingestion to every network the machine is on;
- * - so the bridge listens on the `kind` network's gateway IP ONLY: an address of the host that exists on the
- *   Docker bridge the cluster's node sits on, unreachable from other machines (Docker does not route into it
- *   from outside) and not bound on loopback or any other interface.
+ * - so the bridge listens on the `kind` network's gateway IP ONLY: a private address of the host on the Docker
+ *   bridge the cluster's node sits on, not bound on loopback or any other interface. Other machines do not
+ *   reach it unless one of them deliberately routes that address to this host (Linux accepts packets for any
+ *   of its addresses on any interface).
  * Docker Desktop is the exception: its `kind` network lives inside its VM, so the gateway is no address of this
  * machine; there the bridge binds 127.0.0.1 and pods use `host.docker.internal`, which Docker Desktop forwards
  * to the host's loopback (kind#2405) — a loopback listener like every other.
- * Because other containers on that bridge (and local processes) can also reach that IP, every request must
+ * Because such a machine, other containers on that bridge and local processes can reach that IP, every request must
  * carry a random bearer token (generated per `up`, handed to the pipelines through a Secret); browsers are
  * refused outright (no legitimate browser sends here), the Host must be the gateway IP, only the OTLP/HTTP
  * paths are served, bodies are bounded in bytes, and connections are capped. Accepted requests go through the
@@ -47,7 +48,7 @@ export interface OtlpBridge {
   endpoint: string;
   /** The bearer token a sender must present. */
   token: string;
-  /** Requests refused so far (bad token, browser, Host), for the status line. */
+  /** Requests refused so far (bad token, browser, Host): for diagnostics and tests. */
   refused(): number;
   close(): Promise<void>;
 }
