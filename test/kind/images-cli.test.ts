@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { ImageListReport } from '../../main/core/api/index.js';
 import { ARCHIVE_MANIFEST, dockerClient, readArchiveManifest } from '../../main/core/kind/index.js';
-import { createTestHome, type TestHome } from '../helpers/cli.js';
+import { apiToken, createTestHome, statusJson, type TestHome } from '../helpers/cli.js';
 import { BUSYBOX, dockerRunning, importBusyboxImage, uniqueName } from './docker-helpers.js';
 
 // `kyma-local images list|save|load` through the real CLI, a real daemon and the real Docker engine. No module
@@ -149,6 +149,19 @@ describe.skipIf(skip)(`kyma-local images${why}`, () => {
     expect(online.stderr).toMatch(new RegExp(`  - ${missing.replace(/[./]/g, '\\$&')} \\(.+\\)`));
     expect(online.stderr).toContain('on a machine with internet and bring the archive here (`kyma-local images load -i <file>`)');
     expect(existsSync(file) || existsSync(`${file}.partial`)).toBe(false);
+  });
+
+  it('the daemon routes take absolute paths only (its working directory is not the user\'s)', async () => {
+    const url = (await statusJson(home)).daemon!.url;
+    const headers = { authorization: `Bearer ${apiToken(home)}`, 'content-type': 'application/json' };
+    const save = await fetch(`${url}/kl/v1/images/save`, { method: 'POST', headers, body: JSON.stringify({ profile, file: 'bundle.tar' }) });
+    expect(save.status).toBe(400);
+    expect(((await save.json()) as { message: string }).message).toBe('file must be an absolute path, got "bundle.tar"');
+    const list = await fetch(`${url}/kl/v1/images?archive=x.tar`, { headers });
+    expect(list.status).toBe(400);
+    const offline = await fetch(`${url}/kl/v1/images/save`, { method: 'POST', headers, body: JSON.stringify({ offline: 'yes' }) });
+    expect(((await offline.json()) as { message: string }).message).toBe('offline must be a boolean');
+    expect((await fetch(`${url}/kl/v1/images`)).status).toBe(401);
   });
 
   it('refuses a truncated, corrupt or foreign archive, naming the file', async () => {
