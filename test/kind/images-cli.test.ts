@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { ImageListReport } from '../../main/core/api/index.js';
 import { ARCHIVE_MANIFEST, dockerClient, readArchiveManifest } from '../../main/core/kind/index.js';
-import { apiToken, createTestHome, statusJson, type TestHome } from '../helpers/cli.js';
+import { apiToken, CLI, createTestHome, statusJson, type TestHome } from '../helpers/cli.js';
 import { BUSYBOX, dockerRunning, importBusyboxImage, uniqueName } from './docker-helpers.js';
 
 // `kyma-local images list|save|load` through the real CLI, a real daemon and the real Docker engine. No module
@@ -213,5 +213,22 @@ describe.skipIf(skip)(`kyma-local images${why}`, () => {
     const gone = await cli(['images', 'load', '-i', join(home.dir, 'nope.tar')]);
     expect(gone.exitCode).toBe(2);
     expect(gone.stderr).toContain('nope.tar not found');
+  });
+});
+
+describe('kyma-local images without a Docker engine', () => {
+  it('names Docker and how to fix it (the daemon sees DOCKER_HOST at a socket nobody serves)', async () => {
+    const home = await createTestHome();
+    try {
+      const env = { ...home.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+      for (const cmd of [['list'], ['save', '--offline']]) {
+        const r = await execa(process.execPath, [CLI, 'images', ...cmd, '--profile', 'kind'], { env, cwd: home.dir, reject: false, timeout: 60_000 });
+        expect(r.exitCode).toBe(1);
+        expect(r.stderr).toContain('Error: the Docker engine is not reachable at unix:///nonexistent/docker.sock');
+        expect(r.stderr).toContain('DOCKER_HOST=unix:///nonexistent/docker.sock is set — check it points at a running engine, or unset it');
+      }
+    } finally {
+      await home.cleanup();
+    }
   });
 });
