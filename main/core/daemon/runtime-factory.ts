@@ -128,15 +128,23 @@ export function imagesHost(resolve: (ref: string | undefined) => Promise<Profile
       const profile = await resolveProfile(req.profile);
       return withKind((kind, docker) => kind.saveBundle(docker, profile, { cacheDir, offline: req.offline, onProgress, ...(req.file ? { file: req.file } : {}), ...(req.platform ? { platform: req.platform } : {}) }));
     },
-    loadImages: async (req, onProgress) =>
-      withKind(async (kind, docker) => {
+    loadImages: async (req, onProgress) => {
+      // The profile names the cluster whose nodes get the images when no registry runs, and the default archive.
+      // An archive given by path loads even when the last used profile no longer does.
+      const profile = await resolveProfile(req.profile).catch((err: unknown) => {
+        if (req.file && !req.profile) return undefined;
+        throw err;
+      });
+      return withKind(async (kind, docker) => {
+        const cluster = profile?.kind?.clusterName;
         let file = req.file;
         if (!file) {
-          const profile = await resolveProfile(req.profile);
+          if (!profile) throw new Error('no archive given and no profile to find it by — pass -i <file>');
           kind.bundleImages(profile);
           file = kind.defaultArchivePath(cacheDir, profile.name, kind.normalizePlatform(await kind.enginePlatform(docker)));
         }
-        return kind.loadBundle(docker, { file, onProgress });
-      }),
+        return kind.loadBundle(docker, { file, onProgress, ...(cluster ? { cluster } : {}) });
+      });
+    },
   };
 }

@@ -1,13 +1,13 @@
 import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { Header, Parser, type ReadEntry } from 'tar';
 import type { ArchivedImage, ImageEntry, ImageListReport, ImagesArchiveManifest, ImagesLoadResult, ImagesSaveResult } from '../api/index.js';
 import type { Profile } from '../profiles/index.js';
-import { dockerEndpoint } from './docker.js';
+import { dockerEndpoint, nodeContainers } from './docker.js';
 import { enginePlatform, pushToRegistry } from './images.js';
 import { installPlan } from './install-plan.js';
 import { REGISTRY_CONTAINER, REGISTRY_HOST_PORT, REGISTRY_IMAGE } from './pins.js';
@@ -440,12 +440,54 @@ export async function pushBundleToRegistry(docker: Docker, profile: BundleProfil
   return pushIntoRegistry(docker, present, opts.registry, opts.onProgress);
 }
 
+/**
+ * kind's `load image-archive` without kind: streams the archive into each running node's containerd with the
+ * command kind runs there (`ctr --namespace=k8s.io images import --all-platforms --digests -`; containerd skips
+ * the manifest entry). Returns the nodes. Pods with `imagePullPolicy: Always` still pull: only the registry helps.
+ */
+export async function importIntoNodes(docker: Docker, file: string, cluster: string, opts: { namespace?: string; onProgress?: ImagesProgress } = {}): Promise<string[]> {
+  const progress = opts.onProgress ?? (() => {});
+  const nodes = (await nodeContainers(docker, cluster)).filter((n) => n.state === 'running');
+  for (const node of nodes) {
+    progress(`importing into ${node.name} (containerd)`);
+    const exec = await docker.getContainer(node.id).exec({
+      Cmd: ['ctr', `--namespace=${opts.namespace ?? 'k8s.io'}`, 'images', 'import', '--all-platforms', '--digests', '-'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: true });
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        if (chunks.reduce((n, c) => n + c.length, 0) < 64 * 1024) chunks.push(chunk);
+        done();
+      },
+    });
+    docker.modem.demuxStream(stream, sink, sink);
+    const finished = new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+    createReadStream(file, { highWaterMark: 4 * 1024 * 1024 }).pipe(stream);
+    await finished;
+    const { ExitCode } = await exec.inspect();
+    if (ExitCode !== 0) throw new ImageBundleError(`importing ${file} into ${node.name} failed (ctr exited with ${ExitCode}): ${Buffer.concat(chunks).toString('utf8').trim()}`);
+  }
+  return nodes.map((n) => n.name);
+}
+
 export interface LoadOptions {
   file: string;
   onProgress?: ImagesProgress;
   env?: NodeJS.ProcessEnv;
   /** Default: kind's recipe, kind-registry on 127.0.0.1:5001. */
   registry?: RegistryTarget;
+  /** The kind cluster whose nodes get the images when no registry runs (its name in the profile). */
+  cluster?: string;
+  /** containerd namespace of the nodes' images (kubelet's: k8s.io). */
+  nodeNamespace?: string;
 }
 
 async function registryRunning(docker: Docker, container: string): Promise<boolean> {
@@ -497,6 +539,9 @@ export async function loadBundle(docker: Docker, opts: LoadOptions): Promise<Ima
   if (await registryRunning(docker, registry.container)) {
     pushed = await pushIntoRegistry(docker, loaded, registry, progress);
     cluster = `pushed into the local registry ${registry.container} (localhost:${registry.hostPort}): the cluster's containerd mirrors serve them without network`;
+  } else if (opts.cluster && (await nodeContainers(docker, opts.cluster)).some((n) => n.state === 'running')) {
+    const nodes = await importIntoNodes(docker, file, opts.cluster, { onProgress: progress, ...(opts.nodeNamespace ? { namespace: opts.nodeNamespace } : {}) });
+    cluster = `imported into the containerd of ${nodes.join(', ')} (like \`kind load image-archive\`); the local registry ${registry.container} is not running, so pods with imagePullPolicy: Always still try their registry — \`kyma-local up --profile ${manifest.profile}\` starts the registry and pushes the images into it`;
   } else {
     cluster = `in Docker; the local registry ${registry.container} is not running yet — \`kyma-local up --profile ${manifest.profile}\` starts it and pushes these images into it, where the cluster's containerd mirrors find them without network`;
   }

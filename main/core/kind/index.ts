@@ -18,4 +18,4 @@ export { KindRuntime, KindUpError, createKindRuntime, type KindRuntimeOptions } 
 export { loadManifest, manifestObjects, manifestCachePath } from './manifests.js';
 export { connectCluster, attachedModules, type AttachTarget, type AttachedModule } from './attach.js';
 export { kindUpPlan, renderPlan, type KindUpPlan } from './plan.js';
-export { bundleImages, listBundle, saveBundle, loadBundle, pushIntoRegistry, pushBundleToRegistry, type RegistryTarget, readArchiveManifest, verifyArchive, defaultArchivePath, normalizePlatform, ImageBundleError, ARCHIVE_MANIFEST } from './image-bundle.js';
+export { bundleImages, listBundle, saveBundle, loadBundle, pushIntoRegistry, pushBundleToRegistry, importIntoNodes, type RegistryTarget, readArchiveManifest, verifyArchive, defaultArchivePath, normalizePlatform, ImageBundleError, ARCHIVE_MANIFEST } from './image-bundle.js';
