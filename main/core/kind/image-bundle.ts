@@ -57,7 +57,7 @@ export function bundleImages(profile: BundleProfile): Array<{ image: string; sou
   };
   for (const step of plan.steps) {
     // NATS and Istio are dependencies: say of which chosen module.
-    const module = step.neededBy.includes(step.module as never) ? step.module : `${step.module} (for ${step.neededBy.join(', ')})`;
+    const module = (step.neededBy as readonly string[]).includes(step.module) ? step.module : `${step.module} (for ${step.neededBy.join(', ')})`;
     for (const image of step.images) add(image, runtimeOf(image) ?? module);
   }
   add(profile.kind.registryImage ?? REGISTRY_IMAGE, 'local registry');
@@ -162,7 +162,8 @@ export async function listBundle(docker: Docker, profile: BundleProfile, opts: L
       const m = readArchiveManifest(file);
       archive.platform = m.platform;
       archive.createdAt = m.createdAt;
-      inArchive = new Set(m.images.map((i) => shortRef(i.image)));
+      // An archive of another platform holds none of the images this platform needs.
+      inArchive = new Set(m.platform === platform ? m.images.map((i) => shortRef(i.image)) : []);
     } catch (err) {
       archive.error = (err as Error).message;
     }
