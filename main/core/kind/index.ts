@@ -15,3 +15,7 @@ export { KindRuntime, KindUpError, createKindRuntime, type KindRuntimeOptions } 
 export { loadManifest, manifestObjects, manifestCachePath } from './manifests.js';
 export { connectCluster, attachedModules, type AttachTarget, type AttachedModule } from './attach.js';
 export { kindUpPlan, renderPlan, type KindUpPlan } from './plan.js';
+export { startClusterProxy, serviceOfHost, serviceProxyUrl, type ClusterProxy } from './cluster-proxy.js';
+export { ClusterFunctions, verdictFor } from './cluster-functions.js';
+export { ClusterEvents, CLUSTER_DELIVERY_NOTE } from './cluster-events.js';
+export { ClusterServices } from './cluster-services.js';

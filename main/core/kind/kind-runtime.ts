@@ -17,6 +17,7 @@ import { configureNodeMirrors, ensureRegistry } from './registry.js';
 import { ResourceSync } from './resource-sync.js';
 import { attachedModules, connectCluster } from './attach.js';
 import { istioTracing } from './telemetry-bridge.js';
+import { ClusterServices } from './cluster-services.js';
 
 export interface KindRuntimeOptions {
   /** The runtime's own state dir; the cluster's kubeconfig is written here (0600). */
@@ -46,8 +47,7 @@ export class KindRuntime implements Runtime {
   readonly kind: 'kind' | 'kubernetes';
   /**
    * The dev loop writes to the daemon's store like on the embedded runtime; the sync carries it to the cluster.
-   * Functions and events (invoke, revisions, the event inspector) are not offered on this runtime yet: the
-   * daemon's routes answer 501 naming it.
+   * Functions and events reach the cluster through its API server's service proxy (cluster-services.ts).
    */
   readonly capabilities: RuntimeCapabilities;
   private phase: RuntimePhase = 'Stopped';
@@ -57,11 +57,13 @@ export class KindRuntime implements Runtime {
   private client: KubeClient | undefined;
   private sync: ResourceSync | undefined;
   private docker: Docker | undefined;
+  private readonly services: ClusterServices;
 
   /** `attach`: an existing cluster (runtime `kubernetes`) — the same code minus creating and installing. */
   constructor(private readonly opts: KindRuntimeOptions & { attach?: boolean }) {
     this.kind = opts.attach ? 'kubernetes' : 'kind';
-    this.capabilities = { dev: { apply: (obj) => applyObject(opts.store, obj) } };
+    this.services = new ClusterServices({ store: opts.store, stateDir: opts.stateDir, log: opts.log.child({ component: 'cluster-services' }) });
+    this.capabilities = { dev: { apply: (obj) => applyObject(opts.store, obj) }, ...this.services.capabilities };
   }
 
   private get env(): NodeJS.ProcessEnv {
@@ -89,7 +91,8 @@ export class KindRuntime implements Runtime {
       this.client = new KubeClient({ kubeconfigPath: this.kubeconfigPath });
       await this.registry(profile, onProgress);
       await this.installModules(profile, onProgress);
-      this.sync = new ResourceSync({ store: this.opts.store, client: this.client, types: this.opts.types, log: this.opts.log.child({ component: 'kind-sync' }) });
+      await this.services.start(this.client, profile, { kubeconfig: this.kubeconfigPath });
+      this.sync = new ResourceSync({ store: this.opts.store, client: this.client, types: this.opts.types, log: this.opts.log.child({ component: 'kind-sync' }), ...this.services.syncHooks() });
       await this.sync.start();
       this.startedAt = new Date().toISOString();
       this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
@@ -115,7 +118,8 @@ export class KindRuntime implements Runtime {
       this.client = client;
       this.set('cluster', 'process', 'Ready', `${client.server} (Kubernetes ${version}${profile.kubernetes?.context ? `, context ${profile.kubernetes.context}` : ''})`, onProgress);
       for (const m of await attachedModules(client, profile.modules)) this.set(m.module, 'module', m.state, m.message, onProgress);
-      this.sync = new ResourceSync({ store: this.opts.store, client, types: this.opts.types, log: this.opts.log.child({ component: 'cluster-sync' }) });
+      await this.services.start(client, profile, profile.kubernetes ?? {});
+      this.sync = new ResourceSync({ store: this.opts.store, client, types: this.opts.types, log: this.opts.log.child({ component: 'cluster-sync' }), ...this.services.syncHooks() });
       await this.sync.start();
       this.startedAt = new Date().toISOString();
       this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
@@ -238,6 +242,7 @@ export class KindRuntime implements Runtime {
   async down(onProgress: ProgressListener = () => {}): Promise<void> {
     this.sync?.stop();
     this.sync = undefined;
+    await this.services.stop();
     // Never stop someone else's cluster: an attached cluster is only let go.
     if (this.opts.attach || !this.profile?.kind || !this.docker) {
       this.phase = 'Stopped';
