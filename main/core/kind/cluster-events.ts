@@ -164,8 +164,9 @@ export class ClusterEvents implements EventsCapability {
     }
     id ||= randomUUID();
     const now = new Date().toISOString();
-    const type = body['event-type'] ?? '';
     const version = body['event-type-version'];
+    // The publisher proxy makes `<event-type>.<version>` the CloudEvent type, as the embedded inspector shows it.
+    const type = `${body['event-type'] ?? ''}${version ? `.${version}` : ''}`;
     this.record(
       {
         id,
@@ -183,7 +184,7 @@ export class ClusterEvents implements EventsCapability {
         subscriptions: [],
         note: CLUSTER_DELIVERY_NOTE,
       },
-      { type: version ? `${type}.${version}` : type, source: app, id, ...(body.data !== undefined ? { data: body.data } : {}) },
+      { type, source: app, id, ...(body.data !== undefined ? { data: body.data } : {}) },
     );
     return { id, subject: '' };
   }

@@ -234,7 +234,7 @@ export class ClusterFunctions implements FunctionsCapability {
       workers: [],
       ...(newest?.outcome === 'failed' && newest.error ? { lastError: { ...newest.error, revision: newest.number } } : {}),
       stateDir: join(this.opts.dir, ns),
-      access: { inCluster: `http://${host}`, hostUrl: `${this.opts.server()}${rawPath}`, hostHeader: host, curl: `${this.opts.kubectl()} get --raw ${rawPath}` },
+      access: { inCluster: `http://${host}`, hostUrl: `${this.opts.server()}${rawPath}`, curl: `${this.opts.kubectl()} get --raw ${rawPath}` },
     };
   }
 
