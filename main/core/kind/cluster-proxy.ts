@@ -33,7 +33,8 @@ export function serviceOfHost(hostHeader: string): { namespace: string; name: st
 export function serviceProxyUrl(server: string, svc: { namespace: string; name: string; port?: string }, pathAndQuery: string): URL {
   const base = new URL(server);
   const prefix = base.pathname.replace(/\/$/, '');
-  const service = encodeURIComponent(svc.port ? `${svc.name}:${svc.port}` : svc.name);
+  // `name:port` as kubectl writes it; the API server splits the segment at ':' (SplitSchemeNamePort).
+  const service = `${encodeURIComponent(svc.name)}${svc.port ? `:${encodeURIComponent(svc.port)}` : ''}`;
   const path = pathAndQuery.startsWith('/') ? pathAndQuery : `/${pathAndQuery}`;
   return new URL(`${base.origin}${prefix}/api/v1/namespaces/${encodeURIComponent(svc.namespace)}/services/${service}/proxy${path}`);
 }
