@@ -170,11 +170,15 @@ describe('the cluster proxy against an https API server', () => {
     expect(untrusted.status).toBe(403);
     expect(untrusted.body).toContain('serves only the Kyma Local daemon');
     expect((await call(p, { host: 'evil.example' })).status).toBe(403);
-    const cross = await call(p, { host: 'hello.default.svc.cluster.local', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    const cross = await call(p, { host: 'hello.default.svc.cluster.local', trust: false, headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
     expect(cross.status).toBe(403);
+    expect(cross.body).toContain('cross-site browser request from https://evil.example');
     const bare = await call(p, { host: '127.0.0.1' });
     expect(bare.status).toBe(400);
     expect(bare.body).toContain('use <service>.<namespace>.svc.cluster.local');
     expect(seen.length).toBe(before);
+    // The daemon's own call may carry an Origin (testing a function's CORS): it reaches the cluster.
+    expect((await call(p, { host: 'hello.default.svc.cluster.local', headers: { origin: 'https://app.example' } })).status).toBe(200);
+    expect(seen.at(-1)!.headers.origin).toBe('https://app.example');
   });
 });

@@ -16,8 +16,11 @@ export interface ClusterProxy {
 }
 
 const TRUST_HEADER = 'x-kyma-local-cluster-proxy';
-/** Headers about one connection, and the caller's credentials: the cluster's API server gets the kubeconfig's instead. */
-const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length', 'proxy-connection', 'host', 'authorization', 'cookie', 'origin', TRUST_HEADER]);
+/**
+ * Headers about one connection, and the caller's credentials: the cluster's API server gets the kubeconfig's instead.
+ * Origin goes through (the API server passes it on), so `kyma-local invoke -H origin=…` tests a function's CORS here too.
+ */
+const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length', 'proxy-connection', 'host', 'authorization', 'cookie', TRUST_HEADER]);
 const CONNECTION_LEVEL = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length']);
 
 /** `<svc>.<ns>.svc[.cluster.local][:port]` → the Service and port the API server's proxy path names. */
@@ -52,7 +55,9 @@ export async function startClusterProxy(config: KubeConfig, log: Logger): Promis
   if (!server) throw new Error('the kubeconfig names no cluster server for its current context');
   const trust = randomBytes(24).toString('base64url');
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-  const guard = createListenerGuard({ listener: 'cluster service proxy', clusterLocalHosts: true });
+  // A cross-site Origin passes only with the daemon's proof: the daemon's invoke route (behind its API token) sends
+  // the Origin a user gives `kyma-local invoke`; a browser page cannot know the secret.
+  const guard = createListenerGuard({ listener: 'cluster service proxy', clusterLocalHosts: true, allowOrigins: (_origin, req) => req.headers[TRUST_HEADER] === trust });
 
   const forward = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const svc = serviceOfHost(req.headers.host ?? '');
