@@ -112,7 +112,8 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
     },
     serviceUrl(ns, name) {
       // The mesh routes every registered service: Functions and the platform's own (eventing-publisher-proxy.kyma-system).
-      if (!mesh || !services?.names().includes(`${name}.${ns}`)) return undefined;
+      // A Function with no ready replica is still a Service (the mesh answers 503, like a Service without endpoints).
+      if (!mesh || !(services?.names().includes(`${name}.${ns}`) || controller?.states.has(`${ns}/${name}`))) return undefined;
       return { url: mesh.url, host: `${name}.${ns}.svc.cluster.local`, trustHeaders: mesh.trustHeaders };
     },
     workerPids() {
