@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { RESOURCE_TYPES, silentLogger, type KubeObject } from '../../main/core/model/index.js';
+import { FUNCTION, RESOURCE_TYPES, silentLogger, type KubeObject } from '../../main/core/model/index.js';
 import { createFileStore, type FileStore } from '../../main/core/store/index.js';
 import { CLUSTER_DELIVERY_NOTE, ClusterEvents, ClusterFunctions, verdictFor, type KubeObjectLike } from '../../main/core/kind/index.js';
 import type { EventWithAttempts } from '../../main/core/api/index.js';
@@ -95,6 +95,34 @@ describe('revision history on a cluster', () => {
     const again = make();
     again.load();
     expect(again.revisions('default', 'hello').map((r) => r.outcome)).toEqual(['ready', 'superseded', 'failed']);
+  });
+
+  it('marks only the spec the rollback wrote as the rollback (not an older write still queued in the sync)', async () => {
+    const rb = (source: string, generation: number): KubeObject => ({ ...fn(source, generation), metadata: { name: 'rb', namespace: 'default', generation } });
+    const status = (g: number): KubeObjectLike => ({ ...remote(g, g, ['True'], ['True']), metadata: { name: 'rb', namespace: 'default', generation: g } });
+    await store.create(rb('v1', 1));
+    const fns = make();
+    fns.load();
+    fns.pushed('APPLIED', rb('v1', 1), { metadata: { generation: 1 } }, Date.now());
+    fns.observed(status(1));
+    await store.patch(FUNCTION, 'default', 'rb', { spec: { source: { inline: { source: 'v2' } } } }, 'merge');
+    fns.pushed('APPLIED', rb('v2', 2), { metadata: { generation: 2 } }, Date.now());
+    fns.observed(status(2));
+    const rollback = fns.rollback('default', 'rb');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.find(FUNCTION, 'default', 'rb')?.spec?.source).toEqual({ inline: { source: 'v1' } });
+    // A save that was already queued reaches the cluster first: an ordinary revision.
+    fns.pushed('APPLIED', rb('v2 edited', 3), { metadata: { generation: 3 } }, Date.now());
+    // Then the rollback's spec.
+    fns.pushed('APPLIED', store.find(FUNCTION, 'default', 'rb')!, { metadata: { generation: 4 } }, Date.now());
+    fns.observed(status(4));
+    expect(await rollback).toMatchObject({ number: 4, outcome: 'ready', rollbackOf: 1 });
+    expect(fns.revisions('default', 'rb').map((r) => [r.number, r.outcome, r.rollbackOf])).toEqual([
+      [1, 'superseded', undefined],
+      [2, 'rolled-back', undefined],
+      [3, 'superseded', undefined],
+      [4, 'ready', 1],
+    ]);
   });
 
   it('refuses a rollback with nothing earlier to go to, naming the good revisions', async () => {

@@ -67,6 +67,10 @@ function inlineCode(fn: KubeObject): RevisionCode | undefined {
   return { source: source.source, ...(typeof source.dependencies === 'string' && source.dependencies !== '' ? { dependencies: source.dependencies } : {}) };
 }
 
+function sameCode(a: RevisionCode, b: RevisionCode): boolean {
+  return a.source === b.source && (a.dependencies ?? '') === (b.dependencies ?? '');
+}
+
 function specHash(fn: KubeObject): string {
   return createHash('sha256').update(JSON.stringify(fn.spec ?? {})).digest('hex');
 }
@@ -150,10 +154,12 @@ export class ClusterFunctions implements FunctionsCapability {
     const hash = specHash(local);
     const last = h.revisions.at(-1);
     // The same spec again (a resumed sync re-applies everything; a status copy rewrites the object): no new revision.
-    if (last?.contentHash === hash && h.pendingRollback === undefined) return;
+    if (last?.contentHash === hash) return;
     const code = inlineCode(local);
-    const rollbackOf = h.pendingRollback;
-    h.pendingRollback = undefined;
+    // The spec a rollback wrote carries the target's code; an older write still queued in the sync does not.
+    const target = h.pendingRollback !== undefined ? h.revisions.find((r) => r.number === h.pendingRollback) : undefined;
+    const rollbackOf = target?.code && code && sameCode(target.code, code) ? target.number : undefined;
+    if (rollbackOf !== undefined) h.pendingRollback = undefined;
     const rev: StoredRevision = {
       number: (last?.number ?? 0) + 1,
       contentHash: hash,
@@ -262,7 +268,7 @@ export class ClusterFunctions implements FunctionsCapability {
     const rev = good.find((r) => r.number === target);
     if (!rev?.code) throw new Error(`Revision ${target} of ${namespace}/${name} cannot be rolled back to: it is not a revision that became ready with inline code (good ones: ${good.map((r) => r.number).join(', ') || 'none'})`);
     const now = inlineCode(fn);
-    if (now?.source === rev.code.source && (now.dependencies ?? '') === (rev.code.dependencies ?? '')) {
+    if (now && sameCode(now, rev.code)) {
       throw new Error(`Function ${namespace}/${name} already has the code of revision ${target}`);
     }
     const before = h.revisions.at(-1)?.number ?? 0;
