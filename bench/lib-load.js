@@ -1,8 +1,9 @@
 // A closed-loop HTTP load generator: N keep-alive connections, each sending its next request as soon as the
 // previous response ends, for a fixed duration after a warm-up. Latencies of the measured phase only.
+// `socketPath`: connect to a Unix socket (a function worker as the daemon runs it) instead of url's host:port.
 import http from 'node:http';
 
-export async function closedLoop({ url, connections = 16, warmupMs = 1000, durationMs = 5000, method = 'GET', headers = {}, body, ok = (s) => s >= 200 && s < 300 }) {
+export async function closedLoop({ url, socketPath, connections = 16, warmupMs = 1000, durationMs = 5000, method = 'GET', headers = {}, body, ok = (s) => s >= 200 && s < 300 }) {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
@@ -13,7 +14,7 @@ export async function closedLoop({ url, connections = 16, warmupMs = 1000, durat
   const once = () =>
     new Promise((resolve) => {
       const t = performance.now();
-      const req = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method, agent, headers }, (res) => {
+      const req = http.request({ ...(socketPath ? { socketPath } : { host: target.hostname, port: target.port }), path: target.pathname + target.search, method, agent, headers }, (res) => {
         res.resume();
         res.on('end', () => resolve({ good: ok(res.statusCode ?? 0), ms: performance.now() - t }));
         res.on('error', () => resolve({ good: false, ms: 0 }));

@@ -1,6 +1,7 @@
 // Requests/s and p99 of a hello function through the function runtime (a real worker process from
-// dist/main/core/function-runtime/server.js, as serverless starts it but without tracing endpoint) vs a bare
-// node:http server process returning the same body; same client (lib-load.js closed loop), same run.
+// dist/main/core/function-runtime/server.js, as serverless starts it — on a Unix socket — but without tracing
+// endpoint) vs a bare node:http server process on a loopback port returning the same body; same client
+// (lib-load.js closed loop), same run. BENCH_RUNTIME_TCP=1 runs the worker on a loopback port instead.
 // The client shares the machine's cores with the server under test, equally for both.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ function start(entry, env, args = []) {
   proc.stderr.on('data', (c) => (err += c));
   proc.stdout.resume();
   return new Promise((resolve, reject) => {
-    proc.on('message', (m) => m?.type === 'ready' && resolve(`http://127.0.0.1:${m.port}/`));
+    proc.on('message', (m) => m?.type === 'ready' && resolve(m.socket ? { url: 'http://localhost/', socketPath: m.socket } : { url: `http://127.0.0.1:${m.port}/` }));
     proc.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before ready: ${err}`)));
   });
 }
@@ -38,20 +39,20 @@ try {
   writeFileSync(join(dir, 'handler.js'), "module.exports = { main: async () => 'hello' };\n");
   writeFileSync(join(dir, 'package.json'), '{"name":"hello","version":"1.0.0"}');
   writeFileSync(join(dir, 'bare.cjs'), BARE);
-  const fnUrl = await start(join(REPO, 'dist/main/core/function-runtime/server.js'), {
+  const tcp = process.env.BENCH_RUNTIME_TCP === '1';
+  const fnTarget = await start(join(REPO, 'dist/main/core/function-runtime/server.js'), {
     FUNC_HANDLER_DIR: dir,
-    FUNC_PORT: '0',
-    FUNC_HOST: '127.0.0.1',
+    ...(tcp ? { FUNC_PORT: '0', FUNC_HOST: '127.0.0.1' } : { FUNC_SOCKET: join(dir, 'worker.sock') }),
     FUNC_NAME: 'hello',
     SERVICE_NAMESPACE: 'default',
     KYMA_LOCAL_LOG_FORMAT: 'json',
   });
-  const bareUrl = await start(join(dir, 'bare.cjs'), {});
+  const bareTarget = await start(join(dir, 'bare.cjs'), {});
   const fn = { rps: [], lat: [], failed: 0 };
   const bare = { rps: [], lat: [], failed: 0 };
   for (let i = 0; i < rounds; i++) {
-    for (const [acc, url] of [[fn, fnUrl], [bare, bareUrl]]) {
-      const r = await closedLoop({ url, connections, warmupMs, durationMs });
+    for (const [acc, target] of [[fn, fnTarget], [bare, bareTarget]]) {
+      const r = await closedLoop({ ...target, connections, warmupMs, durationMs });
       acc.rps.push(r.rps);
       appendAll(acc.lat, r.latencies);
       acc.failed += r.failed;
@@ -65,6 +66,7 @@ try {
   console.log(
     JSON.stringify({
       bench: 'runtime',
+      transport: fnTarget.socketPath ? 'unix' : 'tcp',
       rps: Math.round(rps),
       bare_rps: Math.round(bareRps),
       ratio: round(rps / bareRps, 2),

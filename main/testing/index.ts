@@ -86,6 +86,7 @@ export async function loadFunction(ref: HandlerRef, options: FunctionOptions = {
     handlerFile: path.join(dir, 'handler.js'),
     port: 0,
     host: '127.0.0.1',
+    socketPath: undefined,
     functionName: options.functionName ?? path.basename(dir),
     runtime: options.runtime ?? `nodejs${process.versions.node.split('.')[0]}`,
     namespace: options.namespace ?? 'default',

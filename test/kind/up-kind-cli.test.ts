@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CLI, createTestHome, statusJson, type TestHome } from '../helpers/cli.js';
@@ -45,6 +46,8 @@ describe('up --profile kind from the CLI', () => {
     expect(r.stderr).toContain(`place it at ${join(home!.dir, 'cache', 'bin', 'kind-v0.31.0')}`);
     const st = await statusJson(home!);
     expect(st.cluster).toMatchObject({ phase: 'Stopped', profile: 'kind', components: [{ name: 'preflight', state: 'Failed' }] });
+    // Nothing was started, so a restarted daemon does not retry the kind cluster on its own.
+    expect(JSON.parse(readFileSync(join(home!.dir, 'cluster.json'), 'utf8'))).toMatchObject({ wantUp: false, profile: 'kind' });
     // On the kind runtime `kubeconfig` hands out the cluster's, which does not exist before a cluster does.
     const kc = await run(['kubeconfig']);
     expect(kc.exitCode).toBe(1);

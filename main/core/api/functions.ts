@@ -34,7 +34,8 @@ export interface WorkerInfo {
   name: string;
   replica: number;
   pid?: number;
-  port: number;
+  /** Where the replica listens, e.g. `unix:/…/sockets/w-1f2e….sock`: reached only through the mesh and gateway. */
+  address: string;
   state: string;
   restarts: number;
 }

@@ -234,6 +234,11 @@ export class Daemon {
     this.upInFlight = run;
     try {
       return await run;
+    } catch (err) {
+      // Nothing was started (a preflight failure such as a missing kind binary): a restarted daemon must not
+      // retry it behind the user's back. A cluster that came partly up is still resumed.
+      if (this.runtime.status().phase === 'Stopped') writeClusterState(this.paths.clusterState, { wantUp: false, profile: isAbsolute(ref) ? ref : profile.name });
+      throw err;
     } finally {
       if (this.upInFlight === run) this.upInFlight = undefined;
     }

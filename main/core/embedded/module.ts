@@ -20,9 +20,20 @@ export interface ModuleContext {
   services: ServiceRegistry;
 }
 
-export interface ServiceEndpoint {
-  host: string;
-  port: number;
+/**
+ * Where a ready replica listens: a loopback port (the platform's own listeners: publisher, OTLP, application
+ * gateway) or a Unix domain socket / Windows named pipe (function workers, so no browser can reach them).
+ */
+export type ServiceEndpoint = { host: string; port: number } | { socketPath: string };
+
+/** The node:http / net connect options for an endpoint. */
+export function endpointConnect(ep: ServiceEndpoint): { host: string; port: number } | { socketPath: string } {
+  return 'socketPath' in ep ? { socketPath: ep.socketPath } : { host: ep.host, port: ep.port };
+}
+
+/** `127.0.0.1:41234` or `unix:/…/w1.sock`, for logs and error messages. */
+export function endpointLabel(ep: ServiceEndpoint): string {
+  return 'socketPath' in ep ? `unix:${ep.socketPath}` : `${ep.host}:${ep.port}`;
 }
 
 /**

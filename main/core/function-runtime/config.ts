@@ -6,6 +6,11 @@ export interface RuntimeConfig {
   handlerFile: string;
   port: number;
   host: string;
+  /**
+   * Local addition (FUNC_SOCKET): listen on this Unix domain socket or Windows named pipe instead of host:port,
+   * so the worker is reachable only through the daemon's mesh and gateway, never from a browser.
+   */
+  socketPath: string | undefined;
   functionName: string;
   runtime: string;
   namespace: string;
@@ -44,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     handlerFile: path.join(handlerDir, 'handler.js'),
     port: numberFrom(env, 'FUNC_PORT', 8080),
     host: env.FUNC_HOST || '127.0.0.1',
+    socketPath: env.FUNC_SOCKET || undefined,
     functionName: env.FUNC_NAME ?? '',
     runtime: env.FUNC_RUNTIME ?? '',
     namespace: env.SERVICE_NAMESPACE ?? '',

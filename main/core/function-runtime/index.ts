@@ -19,6 +19,7 @@ export interface LoadErrorReport {
 /** IPC messages a worker sends to its parent. */
 export type WorkerToParentMessage =
   | { type: 'ready'; port: number }
+  | { type: 'ready'; socket: string }
   /** A standby worker has loaded the runtime and listens for `activate`. */
   | { type: 'standby' };
 

@@ -1,6 +1,7 @@
 // Entry point of a function worker: `node dist/main/core/function-runtime/server.js`.
 // Implements the Kyma Node.js runtime contract (KYMA-SPEC.md §2; upstream serverless
 // components/runtimes/nodejs22/server.mjs). Configuration comes from the environment, see config.ts.
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
@@ -27,12 +28,23 @@ function reportLoadError(err: HandlerLoadError): never {
   process.exit(LOAD_ERROR_EXIT_CODE);
 }
 
-function listen(server: http.Server, config: RuntimeConfig): Promise<number> {
+/** Where the server listens, as printed in its "listening on" line and sent to the parent. */
+type Listening = { port: number } | { socket: string };
+
+function listen(server: http.Server, config: RuntimeConfig): Promise<Listening> {
+  const where = config.socketPath ? `unix:${config.socketPath}` : `${config.host}:${config.port}`;
   return new Promise((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new Error(`Function server cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}; set FUNC_PORT to a free port`));
+      reject(new Error(`Function server cannot listen on ${where}: ${err.code ?? err.message}; set ${config.socketPath ? 'FUNC_SOCKET to a writable path' : 'FUNC_PORT to a free port'}`));
     });
-    server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port));
+    const socket = config.socketPath;
+    if (socket) {
+      // A restarted incarnation finds its predecessor's socket file (a crash does not remove it).
+      if (process.platform !== 'win32') rmSync(socket, { force: true });
+      server.listen(socket, () => resolve({ socket }));
+    } else {
+      server.listen(config.port, config.host, () => resolve({ port: (server.address() as AddressInfo).port }));
+    }
   });
 }
 
@@ -87,9 +99,9 @@ async function main(): Promise<void> {
   const app = createApp({ config, tracer: tracing.tracer, exporting: tracing.exporting, metrics, userFunction });
   const server = createExpressServer(app);
   configureGracefulShutdown({ server, drainMs: config.drainMs, beforeExit: tracing.shutdown });
-  const port = await listen(server, config);
-  console.log(`Function ${config.functionName || '(unnamed)'} listening on ${config.host}:${port}`);
-  const ready: WorkerToParentMessage = { type: 'ready', port };
+  const at = await listen(server, config);
+  console.log(`Function ${config.functionName || '(unnamed)'} listening on ${'socket' in at ? `unix:${at.socket}` : `${config.host}:${at.port}`}`);
+  const ready: WorkerToParentMessage = { type: 'ready', ...at };
   process.send?.(ready);
 }
 

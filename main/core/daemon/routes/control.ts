@@ -1,6 +1,6 @@
 import type { Router } from '../http/router.js';
 import { readJson, sendError, sendJson, startNdjson } from '../http/toolkit.js';
-import { ApiError, isRecord } from '../../model/index.js';
+import { profileRequest, type ProfileRequest } from '../http/profile-request.js';
 import { ROUTES, type ProgressLine } from '../../api/index.js';
 import type { Daemon } from '../daemon.js';
 
@@ -17,25 +17,16 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
   });
 
   router.add('POST', ROUTES.up, async (req, res) => {
-    let profile: string | undefined;
-    let offline = false;
+    let request: ProfileRequest;
     try {
-      const body = await readJson(req);
-      if (isRecord(body) && body.profile !== undefined) {
-        if (typeof body.profile !== 'string') throw new ApiError(400, 'BadRequest', 'profile must be a string (a profile name or an absolute file path)');
-        profile = body.profile;
-      }
-      if (isRecord(body) && body.offline !== undefined) {
-        if (typeof body.offline !== 'boolean') throw new ApiError(400, 'BadRequest', 'offline must be a boolean');
-        offline = body.offline;
-      }
+      request = profileRequest(await readJson(req));
     } catch (err) {
       sendError(res, err);
       return;
     }
     const emit: (line: ProgressLine) => void = startNdjson(res);
     try {
-      const status = await daemon.up(profile, (ev) => emit({ type: 'progress', ...ev }), { offline });
+      const status = await daemon.up(request.profile, (ev) => emit({ type: 'progress', ...ev }), { offline: request.offline });
       emit({ type: 'result', ok: true, status });
     } catch (err) {
       emit({ type: 'result', ok: false, error: (err as Error).message, status: daemon.clusterStatus() });
@@ -45,10 +36,7 @@ export function registerControlRoutes(router: Router, daemon: Daemon): void {
 
   router.add('POST', ROUTES.upPlan, async (req, res) => {
     try {
-      const body = await readJson(req);
-      const profile = isRecord(body) ? body.profile : undefined;
-      if (profile !== undefined && typeof profile !== 'string') throw new ApiError(400, 'BadRequest', 'profile must be a string (a profile name or an absolute file path)');
-      sendJson(res, 200, await daemon.plan(profile));
+      sendJson(res, 200, await daemon.plan(profileRequest(await readJson(req)).profile));
     } catch (err) {
       sendError(res, err);
     }

@@ -1,5 +1,5 @@
 import { ROUTES, type DoctorReport } from '../../api/index.js';
-import { ApiError, isRecord } from '../../model/index.js';
+import { profileRequest, type ProfileRequest } from '../http/profile-request.js';
 import { readJson, sendError, sendJson, startNdjson } from '../http/toolkit.js';
 import type { Router } from '../http/router.js';
 
@@ -21,22 +21,16 @@ export function registerDoctorRoutes(router: Router, host: DoctorHost): void {
   });
 
   router.add('POST', ROUTES.setup, async (req, res) => {
-    let profile: string | undefined;
-    let offline = false;
+    let request: ProfileRequest;
     try {
-      const body = await readJson(req);
-      if (isRecord(body) && body.profile !== undefined) {
-        if (typeof body.profile !== 'string') throw new ApiError(400, 'BadRequest', 'profile must be a string (a profile name or an absolute file path)');
-        profile = body.profile;
-      }
-      if (isRecord(body) && body.offline !== undefined) offline = body.offline === true;
+      request = profileRequest(await readJson(req));
     } catch (err) {
       sendError(res, err);
       return;
     }
     const emit = startNdjson(res);
     try {
-      const done = await host.setup(profile, (message) => emit({ type: 'progress', message }), offline);
+      const done = await host.setup(request.profile, (message) => emit({ type: 'progress', message }), request.offline);
       emit({ type: 'result', ok: true, done });
     } catch (err) {
       emit({ type: 'result', ok: false, error: (err as Error).message });

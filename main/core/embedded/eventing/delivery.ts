@@ -1,5 +1,5 @@
 import { CloudEvent, HTTP } from 'cloudevents';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { ServiceRegistry } from '../module.js';
 import { parseServiceHost } from '../services/index.js';
 import { ORIGINAL_TYPE_EXTENSION } from './publisher.js';
@@ -45,17 +45,34 @@ export function checkSink(sink: string, services: ServiceRegistry): SinkCheck {
   return { ok: true, cluster: true };
 }
 
-/** Turns a sink URL into the local URL to call (cluster host → a ready endpoint, round-robin). */
-export function resolveSink(sink: string, services: ServiceRegistry): string {
+/** Where one delivery goes: the URL to request and the connection pool that reaches it. */
+interface SinkTarget {
+  url: URL;
+  dispatcher: Dispatcher;
+  /** Set when the endpoint is a worker's Unix socket. */
+  socketPath?: string;
+}
+
+/**
+ * Turns a sink URL into the local target to call (cluster host → a ready endpoint, round-robin). A worker listens
+ * on a Unix socket: its requests go through that socket's own keep-alive pool, with the URL's host kept for
+ * the request line.
+ */
+function resolveSink(sink: string, services: ServiceRegistry): SinkTarget {
   const url = new URL(sink);
-  if (!isClusterHost(url.hostname)) return url.toString();
+  if (!isClusterHost(url.hostname)) return { url, dispatcher };
   const ep = services.pick(url.hostname);
   if (ep === undefined) throw new Error(`no service for sink host ${url.hostname}`);
   if (ep === null) throw new Error(`service for sink host ${url.hostname} has no ready endpoints`);
   url.protocol = 'http:';
+  if ('socketPath' in ep) {
+    url.hostname = 'localhost';
+    url.port = '';
+    return { url, dispatcher: socketPool(ep.socketPath), socketPath: ep.socketPath };
+  }
   url.hostname = ep.host;
   url.port = String(ep.port);
-  return url.toString();
+  return { url, dispatcher };
 }
 
 /** A stored event ready for delivery, kept as plain JSON: it was validated when it was published. */
@@ -117,16 +134,40 @@ export interface DeliverOptions {
  * Deliveries use undici rather than node:http's client: at event rates the client side of each POST was the
  * dispatcher's largest cost, and undici's is about half. One keep-alive pool per sink origin.
  */
-const dispatcher = new Agent({ keepAliveTimeout: 4_000, connections: 256 });
+const POOL_OPTIONS = { keepAliveTimeout: 4_000, connections: 256 } as const;
+const dispatcher = new Agent(POOL_OPTIONS);
+
+/**
+ * One keep-alive pool per worker socket (undici binds a socket path per dispatcher). Workers come and go with
+ * every save, so a pool is dropped when its socket stops answering, and the oldest when there are too many.
+ */
+const socketPools = new Map<string, Agent>();
+const MAX_SOCKET_POOLS = 256;
+
+function socketPool(socketPath: string): Agent {
+  let pool = socketPools.get(socketPath);
+  if (!pool) {
+    if (socketPools.size >= MAX_SOCKET_POOLS) dropSocketPool(socketPools.keys().next().value!);
+    pool = new Agent({ ...POOL_OPTIONS, connect: { socketPath } });
+    socketPools.set(socketPath, pool);
+  }
+  return pool;
+}
+
+function dropSocketPool(socketPath: string): void {
+  const pool = socketPools.get(socketPath);
+  socketPools.delete(socketPath);
+  void pool?.close().catch(() => undefined);
+}
 
 type PostResult = { status: number; connectFailed: false } | { error: string; connectFailed: boolean };
 
 /** Error codes that mean the request never reached a live sink (so another replica may take it at once). */
-const NOT_DELIVERED = new Set(['ECONNREFUSED', 'UND_ERR_SOCKET', 'ECONNRESET']);
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'UND_ERR_SOCKET', 'ECONNRESET', 'ENOENT']);
 
 /** One POST over a keep-alive connection; `connectFailed` says the request never reached the sink. */
 async function post(
-  url: URL,
+  { url, dispatcher }: SinkTarget,
   hostHeader: string | undefined,
   headers: Record<string, string>,
   body: string | Buffer | undefined,
@@ -175,9 +216,9 @@ export async function deliver(
   const cluster = isClusterHost(url.hostname);
   if (!cluster && url.protocol === 'https:') return deliverHttps(url, headers, body, timeoutMs, signal, elapsed);
   for (let attempt = 0; ; attempt++) {
-    let target: URL;
+    let target: SinkTarget;
     try {
-      target = cluster ? new URL(resolveSink(sink, services)) : url;
+      target = cluster ? resolveSink(sink, services) : { url, dispatcher };
     } catch (err) {
       return { ok: false, error: (err as Error).message, latencyMs: elapsed() };
     }
@@ -187,9 +228,10 @@ export async function deliver(
       if (cluster) services.reportRequest(url.hostname, elapsed(), r.status, r.status >= 500);
       return { ok, statusCode: r.status, latencyMs: elapsed(), ...(ok ? {} : { error: `sink answered ${r.status}` }) };
     }
+    if (r.connectFailed && target.socketPath) dropSocketPool(target.socketPath);
     if (cluster && r.connectFailed && attempt === 0) continue;
     if (cluster) services.reportRequest(url.hostname, elapsed(), 0, true);
-    return { ok: false, error: `POST ${target} failed: ${r.error}`, latencyMs: elapsed() };
+    return { ok: false, error: `POST ${target.url} failed: ${r.error}`, latencyMs: elapsed() };
   }
 }
 

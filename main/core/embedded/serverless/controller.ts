@@ -12,6 +12,8 @@ import { podSelector, readyCount, runningCondition, withTransitions, type CondSp
 
 export interface ControllerOptions {
   meshPort: number;
+  /** Folder of the workers' Unix sockets (see worker-socket.ts). */
+  socketDir: string;
   startTimeoutMs: number;
   npmFlags: string[];
   workerEntry?: string;

@@ -50,7 +50,7 @@ export class Deployer {
   private publish(st: FnState): void {
     if (!st.serving) return this.ctx.services.remove(st.name, st.namespace);
     const ready = st.serving.workers.filter((w) => w.proc.status().state === 'Ready');
-    this.ctx.services.set(st.name, st.namespace, ready.map((w) => ({ host: '127.0.0.1', port: w.port })));
+    this.ctx.services.set(st.name, st.namespace, ready.map((w) => ({ socketPath: w.socketPath })));
   }
 
   private async launch(st: FnState, revision: number, revDir: string, cfg: EffectiveConfig, pathMap: PathMap, replica: number, debug?: WorkerDebug): Promise<Worker> {
@@ -66,6 +66,7 @@ export class Deployer {
       cfg,
       pathMap,
       meshPort: this.opts.meshPort,
+      socketDir: this.opts.socketDir,
       startTimeoutMs: this.opts.startTimeoutMs,
       ...(this.opts.workerEntry ? { entry: this.opts.workerEntry } : {}),
       ...(this.opts.preloadPath ? { preload: this.opts.preloadPath } : {}),

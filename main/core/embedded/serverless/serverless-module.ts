@@ -9,6 +9,7 @@ import { recordRequest, UsageSampler, type MetricRecorder } from './function-met
 import { startMeshProxy, type MeshProxy } from './mesh-proxy.js';
 import { parseServiceHost } from '../services/index.js';
 import { readyCount } from './status.js';
+import { removeWorkerSocketDir, workerSocketDir } from './worker-socket.js';
 import type { DebugSession, FunctionDetails, ServerlessApi } from './types.js';
 import net from 'node:net';
 
@@ -36,7 +37,7 @@ export type ServerlessModule = EmbeddedModule & { readonly api: ServerlessApi };
 function details(st: FnState): FunctionDetails {
   const workers = (st.serving?.workers ?? []).map((w) => {
     const s = w.proc.status();
-    return { name: w.name, replica: w.replica, port: w.port, state: s.state, restarts: s.restarts, ...(s.pid !== undefined ? { pid: s.pid } : {}) };
+    return { name: w.name, replica: w.replica, address: `unix:${w.socketPath}`, state: s.state, restarts: s.restarts, ...(s.pid !== undefined ? { pid: s.pid } : {}) };
   });
   return {
     namespace: st.namespace,
@@ -64,6 +65,8 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
   let mesh: MeshProxy | undefined;
   let unobserve: (() => void) | undefined;
   let standby: StandbyPool | undefined;
+  let socketDir: string | undefined;
+  let stateDir: string | undefined;
   let sampler: UsageSampler | undefined;
   let endpoints: Map<string, string> | undefined;
   let services: ServiceRegistry | undefined;
@@ -175,6 +178,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
           ctx,
           {
             meshPort: mesh.port,
+            socketDir: (socketDir = workerSocketDir((stateDir = ctx.stateDir))),
             startTimeoutMs: opts.startTimeoutMs ?? 10_000,
             npmFlags: opts.npmFlags ?? [],
             ...(opts.onWorkerLine ? { onWorkerLine: opts.onWorkerLine } : {}),
@@ -211,6 +215,8 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
       if (endpoints?.get('mesh') === mesh?.url) endpoints?.delete('mesh');
       await mesh?.close();
       mesh = undefined;
+      if (socketDir !== undefined) removeWorkerSocketDir(socketDir, stateDir ?? '');
+      socketDir = undefined;
       state = 'Stopped';
       message = undefined;
     },

@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { Logger } from '../../model/index.js';
 import { withoutDaemonCookie } from '../../listener-guard/index.js';
-import type { ServiceEndpoint, ServiceRegistry } from '../module.js';
+import { endpointConnect, endpointLabel, type ServiceEndpoint, type ServiceRegistry } from '../module.js';
 
 /** Bodies up to this size are kept while streaming so a request can be retried on another endpoint. */
 const RETRY_BODY_LIMIT = 8 * 1024 * 1024;
-const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+// ENOENT: a worker's socket file is gone (the worker just stopped).
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOENT']);
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
 /** Copy of a request body kept while it streams, for one retry. */
@@ -45,8 +46,8 @@ export type ForwardOutcome = 'forwarded' | 'unknown' | 'unready';
 
 /**
  * Sends one request to a ready endpoint of a service (round-robin through the registry) and streams the answer
- * back. This is the only way other parts reach a function's replicas: how an endpoint is reached (a loopback port
- * today) stays inside serverless. A connection that fails before any response byte is retried once on the next
+ * back. This is the only way other parts reach a function's replicas: how an endpoint is reached (a Unix domain
+ * socket for workers) stays inside serverless. A connection that fails before any response byte is retried once on the next
  * endpoint (a worker just stopped by a hot switch); such a request may have reached the dead worker, so a handler
  * can (rarely) run twice — like a retrying sidecar.
  */
@@ -69,7 +70,7 @@ export function createServiceForwarder(services: ServiceRegistry, log: Logger): 
 
   const attempt = (req: http.IncomingMessage, res: http.ServerResponse, ep: ServiceEndpoint, body: BodyCopy, n: number, opts: ForwardOptions): void => {
     const headers = withoutDaemonCookie(opts.headers ?? endToEnd(req.headers));
-    const upstream = http.request({ host: ep.host, port: ep.port, method: req.method, path: opts.path ?? req.url, headers, agent }, (up) => {
+    const upstream = http.request({ ...endpointConnect(ep), method: req.method, path: opts.path ?? req.url, headers, agent }, (up) => {
       if (timer) clearTimeout(timer);
       const headers = endToEnd(up.headers);
       if (opts.responseHeaders) Object.assign(headers, opts.responseHeaders);
@@ -96,9 +97,9 @@ export function createServiceForwarder(services: ServiceRegistry, log: Logger): 
         if (next) return attempt(req, res, next, body, 1, opts);
       }
       const code = err.code ?? err.message;
-      log.warn('service request failed', { service: opts.service, endpoint: `${ep.host}:${ep.port}`, error: code });
+      log.warn('service request failed', { service: opts.service, endpoint: endpointLabel(ep), error: code });
       opts.onError?.(code);
-      if (!responded) send(res, 502, `Service ${opts.service} at ${ep.host}:${ep.port} failed: ${code}`);
+      if (!responded) send(res, 502, `Service ${opts.service} at ${endpointLabel(ep)} failed: ${code}`);
       else res.destroy();
     });
     res.once('close', () => {

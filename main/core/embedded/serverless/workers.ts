@@ -1,5 +1,4 @@
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { functionServerEntry, parseLoadErrorLine, type LoadErrorReport } from '../../function-runtime/index.js';
@@ -9,26 +8,17 @@ import type { SupervisedProcess } from '../supervisor/index.js';
 import type { EffectiveConfig } from './effective-config.js';
 import type { PathMap } from './materialize.js';
 import type { StandbyPool } from './standby-pool.js';
+import { workerSocketPath } from './worker-socket.js';
 
 /** Kyma's in-cluster publisher proxy; used when the eventing module has not published a local one. */
 export const DEFAULT_PUBLISHER_PROXY = 'http://eventing-publisher-proxy.kyma-system.svc.cluster.local/publish';
 export const PRELOAD_PATH = fileURLToPath(new URL('./worker-preload.js', import.meta.url));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export interface Worker {
   name: string;
   replica: number;
-  port: number;
+  /** The worker's Unix socket (named pipe on Windows): only the daemon's mesh, gateway and dispatcher connect. */
+  socketPath: string;
   proc: SupervisedProcess;
 }
 
@@ -50,6 +40,7 @@ export interface WorkerLaunch {
   cfg: EffectiveConfig;
   pathMap: PathMap;
   meshPort: number;
+  socketDir: string;
   startTimeoutMs: number;
   /** The compiled function server and path-map preload (defaults: next to this compiled file in dist/). */
   entry?: string;
@@ -72,13 +63,12 @@ export class WorkerStartError extends Error {
   }
 }
 
-function workerEnv(l: WorkerLaunch, port: number): Record<string, string> {
+function workerEnv(l: WorkerLaunch, socketPath: string): Record<string, string> {
   const { ctx, cfg } = l;
   const env: Record<string, string> = {
     ...cfg.env,
     FUNC_HANDLER_DIR: l.revDir,
-    FUNC_PORT: String(port),
-    FUNC_HOST: '127.0.0.1',
+    FUNC_SOCKET: socketPath,
     FUNC_NAME: l.name,
     FUNC_RUNTIME: cfg.runtime,
     SERVICE_NAMESPACE: l.namespace,
@@ -102,10 +92,10 @@ function workerEnv(l: WorkerLaunch, port: number): Record<string, string> {
   return env;
 }
 
-/** One GET /healthz; never throws. */
-function healthz(url: string): Promise<boolean> {
+/** One GET /healthz over the worker's socket; never throws. */
+function healthz(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 1000, agent: false }, (res) => {
+    const req = http.get({ socketPath, path: '/healthz', timeout: 1000, agent: false }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
@@ -119,8 +109,8 @@ function healthz(url: string): Promise<boolean> {
  * backoff (20 ms doubling to 200 ms, which added up to 200 ms to every hot reload). The line only wakes the
  * probe; /healthz still decides. Without the line (a restarted incarnation, other output) it is a plain poll.
  */
-function listeningReadiness(url: string, port: number): { check: () => Promise<boolean>; onLine: (line: string) => void } {
-  const marker = ` listening on 127.0.0.1:${port}`;
+function listeningReadiness(socketPath: string): { check: () => Promise<boolean>; onLine: (line: string) => void } {
+  const marker = ` listening on unix:${socketPath}`;
   let listening = false;
   let wake: (() => void) | undefined;
   return {
@@ -140,22 +130,22 @@ function listeningReadiness(url: string, port: number): { check: () => Promise<b
         });
         wake = undefined;
       }
-      return healthz(url);
+      return healthz(socketPath);
     },
   };
 }
 
 /** Starts one replica; resolves when GET /healthz answers, rejects with WorkerStartError otherwise. */
 export async function startWorker(l: WorkerLaunch): Promise<Worker> {
-  const port = await freePort();
+  const socketPath = workerSocketPath(l.socketDir);
   const name = `fn/${l.namespace}/${l.name}/r${l.revision}/${l.replica}`;
   let load: LoadErrorReport | undefined;
   const args = [`--max-old-space-size=${l.cfg.heapMb}`];
   if (l.debug) args.push(`--inspect=127.0.0.1:${l.debug.port}`);
   if (Object.keys(l.pathMap).length > 0) args.push('--import', pathToFileURL(l.preload ?? PRELOAD_PATH).href);
   args.push(l.entry ?? functionServerEntry());
-  const readiness = listeningReadiness(`http://127.0.0.1:${port}/healthz`, port);
-  const env = workerEnv(l, port);
+  const readiness = listeningReadiness(socketPath);
+  const env = workerEnv(l, socketPath);
   // The path-map preload reads its map at start-up, so functions with secretMounts always start cold.
   const pool = Object.keys(l.pathMap).length === 0 && !l.debug ? l.standby : undefined;
   const standby = pool ? await pool.acquire(args) : undefined;
@@ -185,7 +175,7 @@ export async function startWorker(l: WorkerLaunch): Promise<Worker> {
         l.onLine?.(line, stream, name);
       },
     });
-    return { name, replica: l.replica, port, proc };
+    return { name, replica: l.replica, socketPath, proc };
   } catch (err) {
     const msg = (err as Error).message;
     throw new WorkerStartError(load ? load.message : msg, load);
