@@ -3,7 +3,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { parseServiceProxyPath } from '../../main/core/daemon/kube-api/index.js';
+import { createKubeApi, parseServiceProxyPath } from '../../main/core/daemon/kube-api/index.js';
+import { RESOURCE_TYPES, silentLogger } from '../../main/core/model/index.js';
 import { startKubeServer, writeKubeconfig, type TestKubeServer } from './server.js';
 
 const run = promisify(execFile);
@@ -87,6 +88,22 @@ describe('services/{name}/proxy on the Kubernetes API', () => {
     const unknown = await fetch(`${kube.url}/api/v1/namespaces/default/services/nope/proxy/`, { headers: auth() });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'services "nope" not found', details: { name: 'nope', kind: 'services' }, code: 404 });
+  });
+
+  it("refuses a request without the token (a browser on the daemon's origin with the dashboard cookie)", async () => {
+    // The daemon's guard lets a cookie-signed-in dashboard through to the Kubernetes API; the proxy itself must not serve it.
+    const api = createKubeApi({ store: kube.store, types: RESOURCE_TYPES, log: silentLogger, services: () => ({ url: backendUrl, host: 'hello.default.svc.cluster.local' }) });
+    const cookieOnly = createServer((req, res) => void api.handle(req, res, new URL(req.url ?? '/', 'http://127.0.0.1')));
+    await new Promise<void>((r) => cookieOnly.listen(0, '127.0.0.1', r));
+    try {
+      const before = seen.length;
+      const res = await fetch(`http://127.0.0.1:${(cookieOnly.address() as AddressInfo).port}/api/v1/namespaces/default/services/hello/proxy/`, { headers: { cookie: 'kyma-local-session=abc' } });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { message: string }).message).toContain('the dashboard session is not accepted here');
+      expect(seen.length).toBe(before);
+    } finally {
+      await new Promise<void>((r) => cookieOnly.close(() => r()));
+    }
   });
 
   it('works from stock kubectl (get --raw)', async () => {

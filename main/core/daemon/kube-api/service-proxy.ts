@@ -51,6 +51,11 @@ const NOT_FORWARDED = new Set([...CONNECTION_LEVEL, 'host', 'authorization', 'co
  * Status, the bare `/proxy` is redirected to `/proxy/`, and the caller's credentials never reach the service.
  */
 export function proxyToService(req: IncomingMessage, res: ServerResponse, url: URL, target: ServiceProxyPath, resolve: ServiceResolver): void {
+  // A function's answer served from the daemon's own origin could run script there with the dashboard's session:
+  // the proxy serves API clients that present the token (kubectl, client-node), never a cookie-signed-in browser.
+  if (!req.headers.authorization) {
+    throw new ApiError(403, 'Forbidden', 'the service proxy needs the API token (kubectl with `kyma-local kubeconfig`, or a bearer token); the dashboard session is not accepted here — use the function\'s Invoke console or `kyma-local invoke`');
+  }
   if (target.scheme === 'https') throw new ApiError(503, 'ServiceUnavailable', `the local services speak plain http; use ${target.service}${target.port ? `:${target.port}` : ''} instead of https:${target.service}`);
   const endpoint = resolve(target.namespace, target.service);
   if (!endpoint) throw new ApiError(404, 'NotFound', `services "${target.service}" not found`, { name: target.service, kind: 'services' });
