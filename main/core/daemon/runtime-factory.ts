@@ -42,7 +42,7 @@ export function createRuntime(kind: RuntimeKind, deps: RuntimeDeps, profile?: Pr
     case 'kind':
     case 'kubernetes':
       return new DeferredRuntime(kind, deps.store, async () =>
-        (await loadKind()).createKindRuntime({ stateDir: join(deps.stateDir, kind), cacheDir: deps.cacheDir, store: deps.store, types: RESOURCE_TYPES, log: deps.log.child({ runtime: kind, profile: profile?.name ?? '' }), attach: kind === 'kubernetes' }),
+        (await loadKind()).createKindRuntime({ stateDir: join(deps.stateDir, kind), cacheDir: deps.cacheDir, store: deps.store, types: RESOURCE_TYPES, log: deps.log.child({ runtime: kind, profile: profile?.name ?? '' }), telemetry: deps.telemetry, attach: kind === 'kubernetes' }),
       );
   }
 }

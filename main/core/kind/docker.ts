@@ -113,10 +113,13 @@ export async function execIn(docker: Docker, container: string, cmd: string[], s
   return out;
 }
 
-/** Reads the `kind` network's IPv4 gateway (often 172.18.0.1, but Docker assigns it, so never assume). */
-export async function kindNetworkGateway(docker: Docker): Promise<string | undefined> {
+/**
+ * Reads the `kind` network's IPv4 gateway (often 172.18.0.1, but Docker assigns it, so never assume); tests
+ * pass a network of their own.
+ */
+export async function kindNetworkGateway(docker: Docker, network = 'kind'): Promise<string | undefined> {
   try {
-    const net = (await docker.getNetwork('kind').inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
+    const net = (await docker.getNetwork(network).inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
     return net.IPAM?.Config?.map((c) => c.Gateway).find((g) => g && !g.includes(':'));
   } catch {
     return undefined;

@@ -9,7 +9,10 @@ export { ensureRegistry, connectToNetwork, configureNodeMirrors, mirrorPath, typ
 export { imagePresence, enginePlatform, pullMissing, saveImages, loadImages, pushToRegistry, type ImageProgress } from './images.js';
 export { kindPreflight, preflightFailure, memoryNeededGiB, type PreflightOptions } from './preflight.js';
 export { KubeClient, loadKubeConfig, waitForState, stateMessage, collectionPath, FIELD_MANAGER, type KubeObjectLike } from './kube-client.js';
-export { telemetryPipelines, istioTracing, forwarderConfig } from './telemetry-bridge.js';
+export { telemetryPipelines, istioTracing, bridgeTokenSecret, BRIDGE_TOKEN_SECRET, PIPELINE_KINDS, PIPELINE_NAME, type ClusterObject, type PipelineTarget } from './telemetry-bridge.js';
+export { startClusterTelemetry, CLUSTER_TELEMETRY_COMPONENT, type ClusterTelemetry, type ClusterTelemetryOptions } from './cluster-telemetry.js';
+export { PodLogFollower, lineSink, podLineRecord, splitTimestamp, sortableTime, FUNCTION_NAME_LABEL, FUNCTION_CONTAINER } from './pod-logs.js';
+export { startOtlpBridge, chooseBridgeAddress, newBridgeToken, BRIDGE_MAX_BODY_BYTES, type OtlpBridge, type OtlpBridgeOptions, type BridgeAddress } from './otlp-bridge.js';
 export { ResourceSync, desiredObject } from './resource-sync.js';
 export { KindRuntime, KindUpError, createKindRuntime, type KindRuntimeOptions } from './kind-runtime.js';
 export { loadManifest, manifestObjects, manifestCachePath } from './manifests.js';

@@ -18,6 +18,8 @@ import { ResourceSync } from './resource-sync.js';
 import { attachedModules, connectCluster } from './attach.js';
 import { istioTracing } from './telemetry-bridge.js';
 import { ClusterServices } from './cluster-services.js';
+import { CLUSTER_TELEMETRY_COMPONENT, startClusterTelemetry, type ClusterTelemetry } from './cluster-telemetry.js';
+import type { Telemetry } from '../telemetry/index.js';
 
 export interface KindRuntimeOptions {
   /** The runtime's own state dir; the cluster's kubeconfig is written here (0600). */
@@ -30,6 +32,8 @@ export interface KindRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Per module CR; Istio on a laptop can take minutes. */
   moduleTimeoutMs?: number;
+  /** The daemon's telemetry stores: the cluster's traces, logs and metrics go here (cluster-telemetry.ts). */
+  telemetry?: Telemetry;
 }
 
 /** A failure of `up` that already says what to do (preflight, kind, Docker); the daemon shows it as is. */
@@ -58,6 +62,7 @@ export class KindRuntime implements Runtime {
   private sync: ResourceSync | undefined;
   private docker: Docker | undefined;
   private readonly services: ClusterServices;
+  private clusterTelemetry: ClusterTelemetry | undefined;
 
   /** `attach`: an existing cluster (runtime `kubernetes`) — the same code minus creating and installing. */
   constructor(private readonly opts: KindRuntimeOptions & { attach?: boolean }) {
@@ -91,6 +96,10 @@ export class KindRuntime implements Runtime {
       this.client = new KubeClient({ kubeconfigPath: this.kubeconfigPath });
       await this.registry(profile, onProgress);
       await this.installModules(profile, onProgress);
+      if (this.opts.telemetry) {
+        await this.clusterTelemetry?.stop();
+        this.clusterTelemetry = await startClusterTelemetry({ modules: profile.modules, port: profile.ports.otlp, docker: this.docker!, client: this.client, telemetry: this.opts.telemetry, log: this.opts.log.child({ component: CLUSTER_TELEMETRY_COMPONENT }), report: (state, msg) => this.set(CLUSTER_TELEMETRY_COMPONENT, 'process', state, msg, onProgress) });
+      }
       await this.services.start(this.client, profile, { kubeconfig: this.kubeconfigPath });
       this.sync = new ResourceSync({ store: this.opts.store, client: this.client, types: this.opts.types, log: this.opts.log.child({ component: 'kind-sync' }), ...this.services.syncHooks() });
       await this.sync.start();
@@ -99,6 +108,8 @@ export class KindRuntime implements Runtime {
       return this.status();
     } catch (err) {
       this.phase = this.afterFailure();
+      await this.clusterTelemetry?.stop();
+      this.clusterTelemetry = undefined;
       throw err;
     }
   }
@@ -203,8 +214,7 @@ export class KindRuntime implements Runtime {
     if (plan.steps.length === 0) return;
     await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: plan.namespace, ...(plan.steps.some((s) => s.module === 'istio') ? { labels: { 'istio-injection': 'enabled' } } : {}) } });
     for (const step of plan.steps) await this.installModule(step, onProgress);
-    // Istio's mesh-wide tracing at 100 % for development. The pipelines that would carry the cluster's telemetry
-    // to the daemon (telemetryPipelines) are not applied: their OTLP forwarder container is not started yet.
+    // Istio's mesh-wide tracing at 100 % for development; the pipelines follow in startClusterTelemetry.
     if (profile.modules.includes('telemetry') && plan.steps.some((s) => s.module === 'istio')) await client.apply(istioTracing() as never);
   }
 
@@ -243,6 +253,8 @@ export class KindRuntime implements Runtime {
     this.sync?.stop();
     this.sync = undefined;
     await this.services.stop();
+    await this.clusterTelemetry?.stop();
+    this.clusterTelemetry = undefined;
     // Never stop someone else's cluster: an attached cluster is only let go.
     if (this.opts.attach || !this.profile?.kind || !this.docker) {
       this.phase = 'Stopped';

@@ -101,12 +101,10 @@ export const MODULE_IMAGES: Readonly<Record<InstallableModule, readonly string[]
   ],
 };
 
-/** The local registry (kind's recipe) and the OTLP forwarder container, both on network `kind`. */
+/** The local registry (kind's recipe), a container on network `kind`. */
 export const REGISTRY_IMAGE = 'registry:3';
 export const REGISTRY_CONTAINER = 'kind-registry';
 export const REGISTRY_HOST_PORT = 5001;
-export const OTLP_FORWARDER_IMAGE = 'otel/opentelemetry-collector:0.120.0';
-export const OTLP_FORWARDER_CONTAINER = 'kyma-local-otlp';
 
 /** Registries the modules pull from; each gets a containerd mirror entry pointing at the local registry. */
 export const MIRRORED_REGISTRIES = ['europe-docker.pkg.dev', 'docker.io'] as const;

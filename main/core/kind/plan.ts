@@ -11,7 +11,7 @@ export interface KindUpPlan {
   configYaml: string;
   install: InstallPlan;
   images: string[];
-  /** Containers we run beside the cluster (registry, OTLP forwarder). */
+  /** Containers we run beside the cluster (the local registry). */
   helperImages: string[];
   extraObjects: Array<Record<string, unknown>>;
 }
@@ -54,7 +54,12 @@ export function renderPlan(plan: KindUpPlan): string {
     out.push('', '# Also applied:');
     for (const o of plan.extraObjects) out.push('---', stringify(o).trimEnd());
   }
-  out.push('', '# Not done by this version: Log/Trace/MetricPipelines to the daemon (their OTLP forwarder is not started); use `kubectl logs` on the cluster.');
+  out.push(
+    '',
+    plan.install.steps.some((s) => s.module === 'telemetry')
+      ? '# Telemetry to the daemon: once the telemetry module is Ready, a listener on the kind network\'s gateway IP only (token-guarded, see README "Security"), Secret kyma-system/kyma-local-telemetry-bridge with its token, and Trace/Log/MetricPipelines kyma-local (protocol http) pointing at it.'
+      : '# Telemetry to the daemon: no telemetry module, so the Function pods\' log streams are followed (no traces or metrics).',
+  );
   out.push('', `# Images (${plan.images.length}; \`kyma-local images save --profile kind\` bundles them):`);
   for (const img of [...plan.images, ...plan.helperImages]) out.push(`#   ${img}`);
   return out.join('\n') + '\n';

@@ -1,5 +1,6 @@
 export { createTelemetry, type Telemetry, type TelemetryOptions, type RecordLogInput, type TelemetryStats, type ImportResult } from './telemetry.js';
-export { createOtlpReceiver, type OtlpReceiver, type OtlpReceiverOptions } from './receiver.js';
+export { functionLineRecord, logLevelOf, type FunctionLineOptions } from './function-log-line.js';
+export { createOtlpReceiver, otlpRequestHandler, type OtlpReceiver, type OtlpReceiverOptions } from './receiver.js';
 export { DEFAULT_RETENTION, type RetentionOptions, type Retention, type EvictionCounters } from './retention.js';
 export type { TraceQuery } from './span-query.js';
 export type { SpanView, TraceSummary, TraceDetail, SpanKindName, SpanStatusName } from './span-model.js';

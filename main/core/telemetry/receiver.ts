@@ -121,10 +121,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, telemetry: Tele
   }
 }
 
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The OTLP/HTTP request handling (paths, methods, content types, bounded body, decode, ingest) without a
+ * listener: the receiver wraps it in its guard; the kind runtime's telemetry bridge adds its token check, so
+ * cluster telemetry goes into the stores exactly like the embedded runtime's.
+ */
+export function otlpRequestHandler(telemetry: Telemetry, maxBodyBytes = DEFAULT_MAX_BODY_BYTES): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => void handle(req, res, telemetry, maxBodyBytes);
+}
+
 /** Starts the receiver on loopback (default 127.0.0.1, free port). */
 export async function createOtlpReceiver(opts: OtlpReceiverOptions): Promise<OtlpReceiver> {
   const host = opts.host ?? '127.0.0.1';
-  const limit = opts.maxBodyBytes ?? 32 * 1024 * 1024;
+  const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const guard = createListenerGuard({
     listener: 'OTLP receiver',
     clusterLocalHosts: true,
@@ -133,7 +144,7 @@ export async function createOtlpReceiver(opts: OtlpReceiverOptions): Promise<Otl
     allowOrigins: opts.browserOrigins ?? [],
     cors: { methods: ['POST', 'OPTIONS'] },
   });
-  const server = createServer(guard.wrap((req, res) => void handle(req, res, opts.telemetry, limit)));
+  const server = createServer(guard.wrap(otlpRequestHandler(opts.telemetry, limit)));
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void =>
