@@ -109,6 +109,12 @@ export interface FunctionsCapability {
   rollback(namespace: string, name: string, toRevision?: number): Promise<RevisionRecord>;
   functionUrl(namespace: string, name: string): FunctionUrl;
   /**
+   * Where any in-cluster Service is reached the same way (a Function's, or a platform one such as
+   * eventing-publisher-proxy.kyma-system): the Kubernetes API's `services/{name}/proxy` uses it. Undefined for a
+   * service the runtime knows not to exist.
+   */
+  serviceUrl?(namespace: string, name: string): FunctionUrl | undefined;
+  /**
    * Serves the function from one replica started with the Node inspector on 127.0.0.1:`port` (later saves keep
    * it); `undefined` returns to normal. Resolves once the new revision serves. Absent where a runtime cannot.
    */

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createKubeApi, type KubeApi } from '../../main/core/daemon/kube-api/index.js';
+import { createKubeApi, type KubeApi, type ServiceResolver } from '../../main/core/daemon/kube-api/index.js';
 import { RESOURCE_TYPES, silentLogger, type ResourceType } from '../../main/core/model/index.js';
 import { createFileStore, type FileStore } from '../../main/core/store/index.js';
 
@@ -24,12 +24,14 @@ export interface TestKubeServer {
  * The Kubernetes API on a real node:http server on 127.0.0.1:0, with a bearer-token check in front like the
  * daemon's, backed by a FileStore in a temp dir.
  */
-export async function startKubeServer(opts: { watchHistory?: number; /** Kinds served besides the daemon's own (a cluster's CRDs). */ extraTypes?: ResourceType[] } = {}): Promise<TestKubeServer> {
+export async function startKubeServer(
+  opts: { watchHistory?: number; /** Kinds served besides the daemon's own (a cluster's CRDs). */ extraTypes?: ResourceType[]; /** Where `services/{name}/proxy` goes. */ services?: ServiceResolver } = {},
+): Promise<TestKubeServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kube-api-'));
-  const { extraTypes = [], ...storeOpts } = opts;
+  const { extraTypes = [], services, ...storeOpts } = opts;
   const types = [...RESOURCE_TYPES, ...extraTypes];
   const store = await createFileStore({ dir: path.join(dir, 'store'), types, ...storeOpts });
-  const api = createKubeApi({ store, types, log: silentLogger, version: '0.0.0-test' });
+  const api = createKubeApi({ store, types, log: silentLogger, version: '0.0.0-test', ...(services ? { services } : {}) });
   const token = randomBytes(16).toString('hex');
   const requests: TestKubeServer['requests'] = [];
   const server: Server = createServer((req, res) => {

@@ -19,7 +19,7 @@ function deliveryText(d: DeliverySummary): string {
 
 function eventRow(e: EventSummary): Array<string | undefined> {
   const name = (d: DeliverySummary): string => `${d.subscription.namespace}/${d.subscription.name}`;
-  if (e.deliveries.length === 0) return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, '', 'no subscriber'];
+  if (e.deliveries.length === 0) return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, '', e.note ? 'not observed (in the cluster)' : 'no subscriber'];
   return [e.publishedAt.slice(11, 23), e.id, e.type, e.source, e.deliveries.map(name).join(', '), e.deliveries.map(deliveryText).join(', ')];
 }
 
@@ -41,6 +41,7 @@ export function eventText(ev: EventWithAttempts): string {
   else lines.push(`headers: none (${ev.via === 'publish' || ev.via === 'legacy' ? 'the publisher sent none' : `came in via ${ev.via}, not over HTTP`})`);
   lines.push(`data: ${JSON.stringify(ev.data)}${ev.dataTruncated ? ' (truncated)' : ''}`);
   if (ev.attempts.length > 0) lines.push('attempts:', ...ev.attempts.map(attemptLine));
+  if (ev.note) lines.push(`note: ${ev.note}`);
   return lines.join('\n') + '\n';
 }
 
@@ -144,7 +145,7 @@ export function registerEvents(program: Command): void {
       }
       if (!opts.source) throw new Error('--source is required (the CloudEvent source, e.g. your application name)');
       const r = await c.request<{ id: string; subject: string }>('POST', apiPath('eventsPublish'), { body: { type: opts.type, source: opts.source, ...(data !== undefined ? { data } : {}) } });
-      process.stdout.write(`published ${r.id} (subject ${r.subject})\n`);
+      process.stdout.write(`published ${r.id}${r.subject ? ` (subject ${r.subject})` : ''}\n`);
     });
 
   program

@@ -40,7 +40,7 @@ async function functionsWide(c: DaemonClient, type: ResourceType, items: KubeObj
   const running = new Map((await listFunctions(c)).map((f) => [`${f.namespace}/${f.name}`, f]));
   const access = (o: KubeObject): FunctionDetails['access'] => running.get(`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`)?.access;
   const base = renderTable(type, items, true, allNamespaces).split('\n');
-  const extra = table(['IN-CLUSTER URL', 'FROM THIS MACHINE'], items.map((o) => [access(o)?.inCluster, access(o) ? `${access(o)!.hostUrl} (Host: ${access(o)!.hostHeader})` : ''])).split('\n');
+  const extra = table(['IN-CLUSTER URL', 'FROM THIS MACHINE'], items.map((o) => [access(o)?.inCluster, access(o) ? `${access(o)!.hostUrl}${access(o)!.hostHeader ? ` (Host: ${access(o)!.hostHeader})` : ''}` : ''])).split('\n');
   const width = Math.max(...base.map((l) => l.length));
   const lines = base.map((l, i) => `${l.padEnd(width + 3)}${extra[i] ?? ''}`.trimEnd());
   const curls = items.map((o) => access(o)?.curl).filter((x): x is string => !!x);

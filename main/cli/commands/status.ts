@@ -24,7 +24,7 @@ export function renderStatus(s: RuntimeStatus): string {
 /** Each function with its revision, replicas and how to reach it (in the cluster, and from this machine). */
 export function renderFunctions(items: FunctionDetails[]): string {
   if (items.length === 0) return '';
-  const rows = items.map((f) => [`${f.namespace}/${f.name}`, f.currentRevision, `${f.readyReplicas}/${f.desiredReplicas}`, f.access?.inCluster, f.access ? `${f.access.hostUrl} (Host: ${f.access.hostHeader})` : '']);
+  const rows = items.map((f) => [`${f.namespace}/${f.name}`, f.currentRevision, `${f.readyReplicas}/${f.desiredReplicas}`, f.access?.inCluster, f.access ? `${f.access.hostUrl}${f.access.hostHeader ? ` (Host: ${f.access.hostHeader})` : ''}` : '']);
   const curls = items.filter((f) => f.access).map((f) => `  ${f.access!.curl}`);
   return [table(['FUNCTION', 'REVISION', 'READY', 'IN-CLUSTER URL', 'FROM THIS MACHINE'], rows), ...(curls.length ? ['', 'Call a function from a terminal:', ...curls] : [])].join('\n');
 }

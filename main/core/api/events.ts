@@ -39,6 +39,11 @@ export interface EventRecord {
   replayOf?: string;
   /** Subscriptions whose filter matched when the event was published (those that should receive it). */
   subscriptions: SubscriptionRef[];
+  /**
+   * What the inspector could not observe, said plainly: on the kind/kubernetes runtime the event went to the
+   * cluster's publisher proxy and its deliveries happen inside the cluster, so no subscriptions or attempts are known.
+   */
+  note?: string;
 }
 
 export type AttemptOutcome = 'success' | 'retry' | 'dead-lettered';

@@ -64,9 +64,12 @@ export interface FunctionDetails {
 export interface FunctionAccess {
   /** What other functions call: http://NAME.NAMESPACE.svc.cluster.local */
   inCluster: string;
-  /** From the host: the local mesh, which routes by the Host header below. */
+  /**
+   * From the host: the local mesh, which routes by the Host header below; on the kind/kubernetes runtime the cluster
+   * API server's service proxy URL (called with the kubeconfig's credentials, no Host header needed).
+   */
   hostUrl: string;
-  hostHeader: string;
+  hostHeader?: string;
   /** A command that works from a terminal on this machine. */
   curl: string;
 }

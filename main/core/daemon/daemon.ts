@@ -104,7 +104,14 @@ export class Daemon {
     this.runtime = createRuntime(DEFAULT_RUNTIME, this.runtimeDeps());
     // Processes a daemon that died left behind go before anything new starts.
     await this.runtime.prepare?.();
-    this.kubeApi = createKubeApi({ store: this.store, types: RESOURCE_TYPES, log: this.log.child({ component: 'kube-api' }), version: this.version });
+    this.kubeApi = createKubeApi({
+      store: this.store,
+      types: RESOURCE_TYPES,
+      log: this.log.child({ component: 'kube-api' }),
+      version: this.version,
+      // `services/{name}/proxy` reaches what the runtime routes (a runtime without functions has no services).
+      services: (ns, name) => this.runtime.capabilities.functions?.get().serviceUrl?.(ns, name),
+    });
     const current = (): Runtime => this.runtime;
     registerControlRoutes(this.router, this);
     registerEventRoutes(this.router, current);

@@ -11,14 +11,19 @@ import { applyObject, deleteObject, watchObjects, type Store } from '../store/in
 export class DeferredRuntime implements Runtime {
   private inner: Runtime | undefined;
   private loading: Promise<Runtime> | undefined;
-  readonly capabilities: RuntimeCapabilities;
+  private readonly ownCapabilities: RuntimeCapabilities;
 
   constructor(
     readonly kind: RuntimeKind,
     private readonly store: Store,
     private readonly load: () => Promise<Runtime>,
   ) {
-    this.capabilities = { dev: { apply: (obj) => applyObject(store, obj) } };
+    this.ownCapabilities = { dev: { apply: (obj) => applyObject(store, obj) } };
+  }
+
+  /** The loaded runtime's (functions, events, …); before the first `up` only the dev loop, which needs no load. */
+  get capabilities(): RuntimeCapabilities {
+    return this.inner?.capabilities ?? this.ownCapabilities;
   }
 
   private async runtime(): Promise<Runtime> {

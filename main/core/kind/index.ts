@@ -19,3 +19,7 @@ export { loadManifest, manifestObjects, manifestCachePath } from './manifests.js
 export { connectCluster, attachedModules, type AttachTarget, type AttachedModule } from './attach.js';
 export { kindUpPlan, renderPlan, type KindUpPlan } from './plan.js';
 export { bundleImages, listBundle, saveBundle, loadBundle, pushIntoRegistry, pushBundleToRegistry, importIntoNodes, type RegistryTarget, readArchiveManifest, verifyArchive, defaultArchivePath, normalizePlatform, ImageBundleError, ARCHIVE_MANIFEST } from './image-bundle.js';
+export { startClusterProxy, serviceOfHost, serviceProxyUrl, type ClusterProxy } from './cluster-proxy.js';
+export { ClusterFunctions, verdictFor } from './cluster-functions.js';
+export { ClusterEvents, CLUSTER_DELIVERY_NOTE } from './cluster-events.js';
+export { ClusterServices } from './cluster-services.js';

@@ -18,6 +18,7 @@ import { pushBundleToRegistry } from './image-bundle.js';
 import { ResourceSync } from './resource-sync.js';
 import { attachedModules, connectCluster } from './attach.js';
 import { istioTracing } from './telemetry-bridge.js';
+import { ClusterServices } from './cluster-services.js';
 import { CLUSTER_TELEMETRY_COMPONENT, startClusterTelemetry, type ClusterTelemetry } from './cluster-telemetry.js';
 import type { Telemetry } from '../telemetry/index.js';
 
@@ -51,8 +52,7 @@ export class KindRuntime implements Runtime {
   readonly kind: 'kind' | 'kubernetes';
   /**
    * The dev loop writes to the daemon's store like on the embedded runtime; the sync carries it to the cluster.
-   * Functions and events (invoke, revisions, the event inspector) are not offered on this runtime yet: the
-   * daemon's routes answer 501 naming it.
+   * Functions and events reach the cluster through its API server's service proxy (cluster-services.ts).
    */
   readonly capabilities: RuntimeCapabilities;
   private phase: RuntimePhase = 'Stopped';
@@ -62,12 +62,14 @@ export class KindRuntime implements Runtime {
   private client: KubeClient | undefined;
   private sync: ResourceSync | undefined;
   private docker: Docker | undefined;
+  private readonly services: ClusterServices;
   private clusterTelemetry: ClusterTelemetry | undefined;
 
   /** `attach`: an existing cluster (runtime `kubernetes`) — the same code minus creating and installing. */
   constructor(private readonly opts: KindRuntimeOptions & { attach?: boolean }) {
     this.kind = opts.attach ? 'kubernetes' : 'kind';
-    this.capabilities = { dev: { apply: (obj) => applyObject(opts.store, obj) } };
+    this.services = new ClusterServices({ store: opts.store, stateDir: opts.stateDir, log: opts.log.child({ component: 'cluster-services' }) });
+    this.capabilities = { dev: { apply: (obj) => applyObject(opts.store, obj) }, ...this.services.capabilities };
   }
 
   private get env(): NodeJS.ProcessEnv {
@@ -99,7 +101,8 @@ export class KindRuntime implements Runtime {
         await this.clusterTelemetry?.stop();
         this.clusterTelemetry = await startClusterTelemetry({ modules: profile.modules, port: profile.ports.otlp, docker: this.docker!, client: this.client, telemetry: this.opts.telemetry, log: this.opts.log.child({ component: CLUSTER_TELEMETRY_COMPONENT }), report: (state, msg) => this.set(CLUSTER_TELEMETRY_COMPONENT, 'process', state, msg, onProgress) });
       }
-      this.sync = new ResourceSync({ store: this.opts.store, client: this.client, types: this.opts.types, log: this.opts.log.child({ component: 'kind-sync' }) });
+      await this.services.start(this.client, profile, { kubeconfig: this.kubeconfigPath });
+      this.sync = new ResourceSync({ store: this.opts.store, client: this.client, types: this.opts.types, log: this.opts.log.child({ component: 'kind-sync' }), ...this.services.syncHooks() });
       await this.sync.start();
       this.startedAt = new Date().toISOString();
       this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
@@ -127,7 +130,8 @@ export class KindRuntime implements Runtime {
       this.client = client;
       this.set('cluster', 'process', 'Ready', `${client.server} (Kubernetes ${version}${profile.kubernetes?.context ? `, context ${profile.kubernetes.context}` : ''})`, onProgress);
       for (const m of await attachedModules(client, profile.modules)) this.set(m.module, 'module', m.state, m.message, onProgress);
-      this.sync = new ResourceSync({ store: this.opts.store, client, types: this.opts.types, log: this.opts.log.child({ component: 'cluster-sync' }) });
+      await this.services.start(client, profile, profile.kubernetes ?? {});
+      this.sync = new ResourceSync({ store: this.opts.store, client, types: this.opts.types, log: this.opts.log.child({ component: 'cluster-sync' }), ...this.services.syncHooks() });
       await this.sync.start();
       this.startedAt = new Date().toISOString();
       this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
@@ -254,6 +258,7 @@ export class KindRuntime implements Runtime {
   async down(onProgress: ProgressListener = () => {}): Promise<void> {
     this.sync?.stop();
     this.sync = undefined;
+    await this.services.stop();
     await this.clusterTelemetry?.stop();
     this.clusterTelemetry = undefined;
     // Never stop someone else's cluster: an attached cluster is only let go.

@@ -12,6 +12,10 @@ export interface SyncOptions {
   log: Logger;
   /** Namespaces the daemon's resources live in are created on the cluster on first use. */
   onError?: (msg: string) => void;
+  /** After each write reached the cluster: the store's object, the cluster's answer (none for a delete) and when it was sent. */
+  onPushed?: (type: 'APPLIED' | 'DELETED', local: KubeObject, remote: KubeObjectLike | undefined, sentAt: number) => void;
+  /** Every version of a status kind the cluster reports (before it is copied into the store). */
+  onStatus?: (type: ResourceType, remote: KubeObjectLike) => void;
 }
 
 /** What we send to the cluster: the user's intent only — no server-set metadata, no status. */
@@ -71,6 +75,7 @@ export class ResourceSync {
     const { client } = this.opts;
     if (type === 'DELETED') {
       await client.delete({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata.name, ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}) } });
+      this.opts.onPushed?.('DELETED', obj, undefined, Date.now());
       return;
     }
     const ns = obj.metadata.namespace;
@@ -78,7 +83,9 @@ export class ResourceSync {
       await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       this.namespaces.add(ns);
     }
-    await client.apply(desiredObject(obj));
+    const sentAt = Date.now();
+    const remote = await client.apply(desiredObject(obj));
+    this.opts.onPushed?.('APPLIED', obj, remote, sentAt);
   }
 
   /** Cluster status → store status, through a client-node informer per kind. */
@@ -89,6 +96,7 @@ export class ResourceSync {
     const copy = (remote: KubeObjectLike): void => {
       const name = remote.metadata?.name;
       if (!name || !isRecord(remote.status) || this.stopped) return;
+      this.opts.onStatus?.(type, remote);
       const local = this.opts.store.find(type, remote.metadata?.namespace, name);
       if (!local || JSON.stringify(local.status ?? {}) === JSON.stringify(remote.status)) return;
       this.opts.store.updateStatus({ ...local, status: remote.status }).catch((err: Error) => this.opts.log.warn(`Could not copy the cluster's status of ${type.kind} ${name}: ${err.message}`));

@@ -22,10 +22,10 @@ export function deliveries(ev: EventRecord, attempts: AttemptRecord[]): Array<{ 
   });
 }
 
-/** The event's overall state: the worst of its deliveries. */
-export function overall(ev: EventRecord, attempts: AttemptRecord[]): DeliveryState | 'no subscriber' {
+/** The event's overall state: the worst of its deliveries; `not observed` where they happen out of sight (a cluster). */
+export function overall(ev: EventRecord, attempts: AttemptRecord[]): DeliveryState | 'no subscriber' | 'not observed' {
   const d = deliveries(ev, attempts);
-  if (d.length === 0) return 'no subscriber';
+  if (d.length === 0) return ev.note ? 'not observed' : 'no subscriber';
   for (const s of ['dead-lettered', 'failed', 'pending'] as const) if (d.some((x) => x.state === s)) return s;
   return 'delivered';
 }

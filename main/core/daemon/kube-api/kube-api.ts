@@ -7,6 +7,7 @@ import { methodNotAllowed, notFoundPath, sendJson, sendStatus } from './http.js'
 import { openApiV2Document } from './openapi-v2.js';
 import { openApiV3Document, openApiV3Root } from './openapi-v3.js';
 import { isKubePath, resolveRoute, type KubeRoute } from './routes.js';
+import { parseServiceProxyPath, proxyToService, type ServiceResolver } from './service-proxy.js';
 
 export interface KubeApiOptions {
   store: Store;
@@ -14,11 +15,13 @@ export interface KubeApiOptions {
   log: Logger;
   /** The Kyma Local version, shown in `/version` as semver build metadata. */
   version?: string;
+  /** Where `services/{name}/proxy` requests go (the runtime's services); without it every service is unknown (404). */
+  services?: ServiceResolver;
 }
 
 export interface KubeApi {
   /**
-   * Serves a Kubernetes API request (discovery, /version, OpenAPI, resources) and returns true, or returns
+   * Serves a Kubernetes API request (discovery, /version, OpenAPI, resources, the service proxy) and returns true, or returns
    * false when the path is not part of the Kubernetes API. Authentication is the caller's job.
    */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
@@ -76,7 +79,9 @@ export function createKubeApi(opts: KubeApiOptions): KubeApi {
     async handle(req, res, url) {
       if (!isKubePath(url.pathname)) return false;
       try {
-        await serve(req, res, url, resolveRoute(url.pathname, types));
+        const proxied = parseServiceProxyPath(url.pathname);
+        if (proxied) proxyToService(req, res, url, proxied, opts.services ?? (() => undefined));
+        else await serve(req, res, url, resolveRoute(url.pathname, types));
       } catch (err) {
         if (res.headersSent) {
           log.warn(`Kubernetes API request ${req.method} ${url.pathname} failed after the response started: ${(err as Error).message}`);

@@ -1,7 +1,7 @@
 import { StandbyPool } from './standby-pool.js';
 import { FUNCTION, isRecord } from '../../model/index.js';
 import type { ComponentState, ComponentStatus } from '../../runtime.js';
-import type { EmbeddedModule, ModuleContext } from '../module.js';
+import type { EmbeddedModule, ModuleContext, ServiceRegistry } from '../module.js';
 import { ServerlessController } from './controller.js';
 import type { FnState } from './function-state.js';
 import { readRevisionCode } from './materialize.js';
@@ -69,6 +69,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
   let stateDir: string | undefined;
   let sampler: UsageSampler | undefined;
   let endpoints: Map<string, string> | undefined;
+  let services: ServiceRegistry | undefined;
 
   const need = (): ServerlessController => {
     if (!controller) throw new Error('The serverless module is not running; start the cluster first (kyma-local up)');
@@ -110,6 +111,12 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
     },
     functionUrl(ns, name) {
       if (!mesh) throw new Error('The serverless module is not running; start the cluster first (kyma-local up)');
+      return { url: mesh.url, host: `${name}.${ns}.svc.cluster.local`, trustHeaders: mesh.trustHeaders };
+    },
+    serviceUrl(ns, name) {
+      // The mesh routes every registered service: Functions and the platform's own (eventing-publisher-proxy.kyma-system).
+      // A Function with no ready replica is still a Service (the mesh answers 503, like a Service without endpoints).
+      if (!mesh || !(services?.names().includes(`${name}.${ns}`) || controller?.states.has(`${ns}/${name}`))) return undefined;
       return { url: mesh.url, host: `${name}.${ns}.svc.cluster.local`, trustHeaders: mesh.trustHeaders };
     },
     workerPids() {
@@ -166,6 +173,7 @@ export function createServerlessModule(opts: ServerlessModuleOptions = {}): Serv
         unobserve = metrics ? ctx.services.onRequest(onRequest) : undefined;
         ctx.endpoints.set('mesh', mesh.url);
         endpoints = ctx.endpoints;
+        services = ctx.services;
         controller = new ServerlessController(
           ctx,
           {

@@ -86,7 +86,12 @@ export function EventDetail({ ev, onReplayed }: { ev: EventWithAttempts; onRepla
         </Stack>
       )}
       <Title order={5}>Deliveries</Title>
-      {subs.length === 0 && <Text size="sm" c="dimmed">No subscription matched this event's source and type.</Text>}
+      {ev.note && (
+        <Text size="sm" c="dimmed" data-testid="event-note">
+          {ev.note}
+        </Text>
+      )}
+      {subs.length === 0 && !ev.note && <Text size="sm" c="dimmed">No subscription matched this event's source and type.</Text>}
       {subs.map((s) => (
         <Card key={s.subscription} withBorder padding="xs" data-testid="delivery">
           <Group justify="space-between">
