@@ -105,6 +105,25 @@ function shortRef(ref: string): string {
 
 const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 
+/**
+ * Passes bytes through, reporting every 256 MiB: progress on long work, and a line often enough that the CLI's
+ * connection to the daemon never sits idle for minutes.
+ */
+function byteProgress(verb: string, progress: ImagesProgress, every = 256 * 1024 * 1024): Transform {
+  let seen = 0;
+  let reported = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen - reported >= every) {
+        reported = seen;
+        progress(`${verb} ${mib(seen)}`);
+      }
+      done(null, chunk);
+    },
+  });
+}
+
 /** Reads only the archive's first entry: the manifest. A file that is not ours, or cut short, is named in the error. */
 export function readArchiveManifest(file: string): ImagesArchiveManifest {
   if (!existsSync(file)) throw new ImageBundleError(`${file} not found — make it with \`kyma-local images save -o ${file}\``);
@@ -287,18 +306,7 @@ export async function saveBundle(docker: Docker, profile: BundleProfile, opts: S
     // A 16 KiB write buffer (the default) pauses Docker's stream so often that saving takes twice as long.
     const out = createWriteStream(tmp, { mode: 0o644, highWaterMark: 4 * 1024 * 1024 });
     out.write(manifestEntry(manifest));
-    let written = 0;
-    let reported = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        written += chunk.length;
-        if (written - reported >= 256 * 1024 * 1024) {
-          reported = written;
-          progress(`writing  ${mib(written)}`);
-        }
-        done(null, chunk);
-      },
-    });
+    const counter = byteProgress('writing ', progress);
     await pipeline(saved, counter, out);
     renameSync(tmp, file);
   } catch (err) {
@@ -320,7 +328,7 @@ interface DockerSaveEntry {
  * Walks the whole archive (tar checksums, truncation) and checks it against its manifest: every image is in
  * `docker save`'s manifest.json, every file it names is there, and each image config hashes to the recorded id.
  */
-export async function verifyArchive(file: string, manifest: ImagesArchiveManifest): Promise<void> {
+export async function verifyArchive(file: string, manifest: ImagesArchiveManifest, progress: ImagesProgress = () => {}): Promise<void> {
   const paths = new Set<string>();
   const configHashes = new Map<string, string>();
   let dockerManifest: DockerSaveEntry[] | undefined;
@@ -370,7 +378,7 @@ export async function verifyArchive(file: string, manifest: ImagesArchiveManifes
     });
     const input = createReadStream(file, { highWaterMark: 4 * 1024 * 1024 });
     input.on('error', (err) => reject(new ImageBundleError(`cannot read ${file}: ${err.message}`)));
-    input.pipe(parser);
+    input.pipe(byteProgress('checked ', progress)).pipe(parser);
   });
   if (!dockerManifest) throw corrupt('it has no manifest.json from docker save');
   const byTag = new Map<string, DockerSaveEntry>();
@@ -512,10 +520,13 @@ export async function loadBundle(docker: Docker, opts: LoadOptions): Promise<Ima
   const enginePlat = await reachableEngine(docker, opts.env);
   if (manifest.platform !== enginePlat) progress(`warning  ${file} holds ${manifest.platform} images; this Docker engine is ${enginePlat} — they load, but a kind cluster here cannot run them`);
   progress(`checking ${file} (${mib(statSync(file).size)}, ${manifest.images.length} image(s) for ${manifest.platform}, saved ${manifest.createdAt})`);
-  await verifyArchive(file, manifest);
+  await verifyArchive(file, manifest, progress);
   progress(`loading  into Docker`);
   try {
-    const stream = await docker.loadImage(createReadStream(file, { highWaterMark: 4 * 1024 * 1024 }), { quiet: true });
+    const source = createReadStream(file, { highWaterMark: 4 * 1024 * 1024 });
+    const counted = byteProgress('loading ', progress);
+    source.on('error', (err) => counted.destroy(err));
+    const stream = await docker.loadImage(source.pipe(counted), { quiet: true });
     await new Promise<void>((resolve, reject) =>
       docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string; errorDetail?: { message?: string } }>) => {
         const failed = out?.find((o) => o.error);
