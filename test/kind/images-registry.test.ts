@@ -38,12 +38,27 @@ async function importRegistryImage(tag: string): Promise<void> {
     await mkdir(join(dir, 'var', 'lib', 'registry'), { recursive: true });
     await mkdir(join(dir, 'tmp'));
     await writeFile(join(dir, 'etc', 'docker', 'registry', 'config.yml'), CONFIG);
-    const tar = execa('tar', ['-C', dir, '-c', '.']);
-    const imp = execa('docker', ['import', '--change', `CMD ${JSON.stringify([REGISTRY_BIN, 'serve', '/etc/docker/registry/config.yml'])}`, '-', tag], { stdin: 'pipe' });
-    tar.stdout!.pipe(imp.stdin!);
-    await Promise.all([tar, imp]);
+    // Through a file rather than a pipe between two children: nothing to stall when the machine is busy.
+    const rootfs = `${dir}.tar`;
+    try {
+      await execa('tar', ['-C', dir, '-cf', rootfs, '.']);
+      await execa('docker', ['import', '--change', `CMD ${JSON.stringify([REGISTRY_BIN, 'serve', '/etc/docker/registry/config.yml'])}`, rootfs, tag]);
+    } finally {
+      await rm(rootfs, { force: true });
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Fails naming the step when it takes longer than `ms` (the hook's own timeout would not say which). */
+async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -59,8 +74,8 @@ describe.skipIf(skip)(`images load into the local registry${why}`, () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kl-imgreg-'));
-    await importRegistryImage(registryImage);
-    await importBusyboxImage(moduleImage, ['sleep', '3600']);
+    await within(90_000, 'building the registry image with docker import', importRegistryImage(registryImage));
+    await within(60_000, 'building the module image with docker import', importBusyboxImage(moduleImage, ['sleep', '3600']));
     port = await freePort();
     const c = await docker.createContainer({
       name: container,
@@ -69,14 +84,15 @@ describe.skipIf(skip)(`images load into the local registry${why}`, () => {
       HostConfig: { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
     });
     await c.start();
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 30_000;
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok, () => false);
+      // Each probe gets its own timeout: under load the port proxy can hold a connection while the registry starts.
+      const ok = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`the test registry did not answer on 127.0.0.1:${port}: ${(await c.logs({ stdout: true, stderr: true })).toString()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await docker.getContainer(container).remove({ force: true, v: true }).catch(() => undefined);
