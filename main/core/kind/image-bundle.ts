@@ -11,7 +11,7 @@ import { dockerEndpoint, nodeContainers } from './docker.js';
 import { enginePlatform, pushToRegistry } from './images.js';
 import { installPlan } from './install-plan.js';
 import { NodeImageError, pinNodeImage } from './kind-config.js';
-import { recordVerifiedNodeImage, splitPin } from './node-image.js';
+import { readVerifiedNodeImages, recordVerifiedNodeImage, splitPin } from './node-image.js';
 import { REGISTRY_CONTAINER, REGISTRY_HOST_PORT, REGISTRY_IMAGE } from './pins.js';
 import { dockerFix } from './preflight.js';
 import { mirrorPath } from './registry.js';
@@ -283,7 +283,7 @@ export async function saveBundle(docker: Docker, profile: BundleProfile, opts: S
   const enginePlat = await reachableEngine(docker);
   const platform = normalizePlatform(opts.platform ?? enginePlat);
   const file = opts.file ?? defaultArchivePath(opts.cacheDir, profile.name, platform);
-  const node = await saveNodeImage(docker, pinnedNodeImage(profile), platform, !!opts.offline, progress);
+  const node = await saveNodeImage(docker, pinnedNodeImage(profile), platform, !!opts.offline, opts.cacheDir, progress);
   const missing: string[] = [];
   for (const w of wanted) {
     if (w.sources.includes(NODE_IMAGE_SOURCE)) continue;
@@ -353,10 +353,18 @@ async function saveNodeImage(
   pinned: string,
   platform: string,
   offline: boolean,
+  cacheDir: string,
   progress: ImagesProgress,
 ): Promise<{ verified?: { pinned: string; image: string; id: string }; pulled?: string; failure?: { image: string; why: string } }> {
   const { tagRef, digestRef, repo, tag } = splitPin(pinned);
   let info = await inspect(docker, digestRef);
+  // Saving again after `images load`: the digest is gone (kind#4028), but load remembered the verified image.
+  const recorded = readVerifiedNodeImages(cacheDir)[pinned]?.id;
+  const byTag = info ? undefined : await inspect(docker, tagRef);
+  if (!info && byTag && recorded === byTag.Id && platformOf(byTag) === platform) {
+    progress(`verified ${tagRef} is ${byTag.Id}, the image ${pinned} names (by the record of an earlier images load; Docker lost the digest)`);
+    return { verified: { pinned, image: tagRef, id: byTag.Id } };
+  }
   let pulled: string | undefined;
   if (!info || platformOf(info) !== platform) {
     if (offline) return { failure: { image: pinned, why: 'Docker does not have it by digest; --offline cannot pull it' } };
