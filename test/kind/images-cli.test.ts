@@ -187,7 +187,8 @@ describe.skipIf(skip)(`kyma-local images${why}`, () => {
       await writeFile(truncated, bytes.subarray(0, cut));
       const t = await cli(['images', 'load', '-i', truncated]);
       expect(t.exitCode).toBe(1);
-      expect(t.stderr).toContain(`Error: ${truncated} is corrupt or truncated: it does not end with tar's end-of-archive blocks (${cut} bytes) — it was cut short`);
+      // A cut that ends in zero blocks (inside a layer's own tar padding) passes the tail check; the walk catches it.
+      expect(t.stderr).toMatch(new RegExp(`Error: ${truncated.replace(/[./]/g, '\\$&')} is corrupt or truncated: (it does not end with tar's end-of-archive blocks \\(${cut} bytes\\) — it was cut short|Truncated input \\(needed \\d+ more bytes)`));
     }
 
     // A damaged tar header of docker save's first entry (right after our manifest entry).
