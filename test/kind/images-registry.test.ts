@@ -164,5 +164,7 @@ describe.skipIf(skip)(`images load into the local registry${why}`, () => {
     const other = await resolveNodeImage(docker, cacheDir, nodePin);
     expect(other.image).toBe(nodePin);
     expect(other.reason).toContain('not the verified');
+    // Nor does save archive an unverified tag: offline it names the pin and why.
+    await expect(saveBundle(docker, profile, { cacheDir, file: join(dir, 'never.tar'), offline: true })).rejects.toThrow(`  - ${nodePin} (Docker does not have it by digest; --offline cannot pull it)`);
   });
 });

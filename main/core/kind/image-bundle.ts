@@ -292,7 +292,7 @@ export async function saveBundle(docker: Docker, profile: BundleProfile, opts: S
     else missing.push(w.image);
   }
   if (node.failure) missing.unshift(node.failure.image);
-  if (missing.length > 0 && opts.offline) throw missingError(profile.name, platform, missing.map((image) => ({ image, why: '' })), true);
+  if (missing.length > 0 && opts.offline) throw missingError(profile.name, platform, missing.map((image) => ({ image, why: image === node.failure?.image ? node.failure.why : '' })), true);
   const pulled: string[] = node.pulled ? [node.pulled] : [];
   const failures: Array<{ image: string; why: string }> = node.failure ? [node.failure] : [];
   for (const image of missing) {
