@@ -1,8 +1,8 @@
-import { mkdtemp, mkdir, rm, symlink, copyFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, copyFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
+import path, { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { dockerClient } from '../../main/core/kind/index.js';
 
@@ -63,4 +63,94 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** Debian's docker-registry: the CNCF distribution registry (what `registry:3` runs), for tests that need digests. */
+export const REGISTRY_BIN = '/usr/bin/docker-registry';
+
+const CONFIG = `version: 0.1
+storage:
+  filesystem:
+    rootdirectory: /var/lib/registry
+http:
+  addr: :5000
+`;
+
+/** An image running the distribution registry: its binary, the libraries ldd names, a config without auth. */
+export async function importRegistryImage(tag: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'kl-registry-rootfs-'));
+  try {
+    const libs = (await execa('ldd', [REGISTRY_BIN])).stdout.split('\n').map((l) => /(\/\S+) \(0x/.exec(l)?.[1]).filter((p): p is string => !!p);
+    for (const file of [REGISTRY_BIN, ...libs]) {
+      await mkdir(join(dir, dirname(file)), { recursive: true });
+      await copyFile(file, join(dir, file));
+    }
+    await mkdir(join(dir, 'etc', 'docker', 'registry'), { recursive: true });
+    await mkdir(join(dir, 'var', 'lib', 'registry'), { recursive: true });
+    await mkdir(join(dir, 'tmp'));
+    await writeFile(join(dir, 'etc', 'docker', 'registry', 'config.yml'), CONFIG);
+    // Through a file rather than a pipe between two children: nothing to stall when the machine is busy.
+    const rootfs = `${dir}.tar`;
+    try {
+      await execa('tar', ['-C', dir, '-cf', rootfs, '.']);
+      await execa('docker', ['import', '--change', `CMD ${JSON.stringify([REGISTRY_BIN, 'serve', '/etc/docker/registry/config.yml'])}`, rootfs, tag]);
+    } finally {
+      await rm(rootfs, { force: true });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+
+/** Starts a registry container from importRegistryImage's image on a free 127.0.0.1 port and waits until it answers. */
+export async function startTestRegistry(name: string, image: string): Promise<number> {
+  const docker = dockerClient();
+  const port = await freePort();
+  const c = await docker.createContainer({
+    name,
+    Image: image,
+    ExposedPorts: { '5000/tcp': {} },
+    HostConfig: { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
+  });
+  await c.start();
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    // Each probe gets its own timeout: under load the port proxy can hold a connection while the registry starts.
+    const ok = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (ok) return port;
+    if (Date.now() > deadline) throw new Error(`the test registry did not answer on 127.0.0.1:${port}: ${(await c.logs({ stdout: true, stderr: true })).toString()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * A stand-in kind node image pinned like kind's: a busybox image pushed into a registry, so Docker knows its
+ * digest (only a pull or push records one). Returns `<tag>@sha256:<digest>`; `tag` must name the registry.
+ */
+export async function pushStandIn(tag: string): Promise<string> {
+  await importBusyboxImage(tag, ['sleep', '3600']);
+  await execa('docker', ['push', tag]);
+  const repo = tag.replace(/:[^:/]+$/, '');
+  const digest = (await dockerClient().getImage(tag).inspect()).RepoDigests?.find((d) => d.startsWith(`${repo}@`))?.slice(repo.length + 1);
+  if (!digest) throw new Error(`pushing ${tag} recorded no digest`);
+  return `${tag}@${digest}`;
+}
+
+/**
+ * For tests that only need some pinned node image in Docker: a registry up just long enough to push the
+ * stand-in; the registry's container and image are gone again when this returns.
+ */
+export async function pinnedNodeStandIn(id: string): Promise<{ pinned: string; tagRef: string }> {
+  const docker = dockerClient();
+  const registryImage = `${id}/registry-for-node:2.8`;
+  await importRegistryImage(registryImage);
+  try {
+    const port = await startTestRegistry(`${id}-node-registry`, registryImage);
+    const tagRef = `localhost:${port}/${id}/node:v1.34.3`;
+    return { pinned: await pushStandIn(tagRef), tagRef };
+  } finally {
+    await docker.getContainer(`${id}-node-registry`).remove({ force: true, v: true }).catch(() => undefined);
+    await docker.getImage(registryImage).remove({ force: true }).catch(() => undefined);
+  }
 }

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { dockerClient, importIntoNodes, KIND_CLUSTER_LABEL, KIND_ROLE_LABEL, loadBundle, saveBundle } from '../../main/core/kind/index.js';
 import { loadProfile } from '../../main/core/profiles/index.js';
-import { BUSYBOX, dockerRunning, importBusyboxImage, uniqueName } from './docker-helpers.js';
+import { BUSYBOX, dockerRunning, importBusyboxImage, pinnedNodeStandIn, REGISTRY_BIN, uniqueName } from './docker-helpers.js';
 
 // `images load` with a kind cluster but no local registry imports the archive into each node's containerd, as
 // `kind load image-archive` does. A kind node runs containerd and ctr; here the stand-in node is a container
@@ -15,8 +15,8 @@ import { BUSYBOX, dockerRunning, importBusyboxImage, uniqueName } from './docker
 const CTR = '/usr/bin/ctr';
 const SOCKET = ['/run/containerd/containerd.sock', '/var/run/docker/containerd/containerd.sock'].find((p) => existsSync(p));
 const running = await dockerRunning();
-const skip = !running || !BUSYBOX || !existsSync(CTR) || !SOCKET;
-const why = skip ? ` (skipped: ${!running ? 'no Docker engine' : `no busybox-static, ${CTR} or containerd socket`})` : '';
+const skip = !running || !BUSYBOX || !existsSync(CTR) || !SOCKET || !existsSync(REGISTRY_BIN);
+const why = skip ? ` (skipped: ${!running ? 'no Docker engine' : `no busybox-static, ${CTR}, ${REGISTRY_BIN} or containerd socket`})` : '';
 
 /** busybox (for sleep) plus ctr and the libraries ldd names. */
 async function importNodeImage(tag: string): Promise<void> {
@@ -49,11 +49,14 @@ describe.skipIf(skip)(`images load into the kind nodes' containerd${why}`, () =>
   const namespace = id;
   const ctr = (...args: string[]) => execa(CTR, ['--address', SOCKET!, '--namespace', namespace, ...args]);
   let dir: string;
+  // The profile's kind node image: a stand-in pinned by digest (save archives it too).
+  let pinnedNode: { pinned: string; tagRef: string } | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kl-imgnode-'));
     await importNodeImage(nodeImage);
     await importBusyboxImage(appImage, ['sleep', '3600']);
+    pinnedNode = await pinnedNodeStandIn(id);
     const node = await docker.createContainer({
       name: `${cluster}-control-plane`,
       Image: nodeImage,
@@ -61,20 +64,20 @@ describe.skipIf(skip)(`images load into the kind nodes' containerd${why}`, () =>
       HostConfig: { Binds: [`${SOCKET}:/run/containerd/containerd.sock`] },
     });
     await node.start();
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await docker.getContainer(`${cluster}-control-plane`).remove({ force: true }).catch(() => undefined);
     const refs = (await ctr('images', 'ls', '-q').catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
     if (refs.length > 0) await ctr('images', 'rm', '--sync', ...refs).catch(() => undefined);
     await execa(CTR, ['--address', SOCKET!, 'namespaces', 'rm', namespace]).catch(() => undefined);
-    for (const image of [appImage, nodeImage]) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    for (const image of [appImage, nodeImage, ...(pinnedNode ? [pinnedNode.tagRef] : [])]) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   });
 
   it('streams the archive into every running node with ctr, which takes it as a docker save archive', async () => {
     const base = await loadProfile('kind');
-    const profile = { name: 'nodes-test', modules: [], limits: base.limits, kind: { ...base.kind!, clusterName: cluster, registryImage: appImage, extraImages: [] } };
+    const profile = { name: 'nodes-test', modules: [], limits: base.limits, kind: { ...base.kind!, clusterName: cluster, nodeImage: pinnedNode!.pinned, registryImage: appImage, extraImages: [] } };
     const file = join(dir, 'bundle.tar');
     const saved = await saveBundle(docker, profile, { cacheDir: dir, file });
 
@@ -87,7 +90,7 @@ describe.skipIf(skip)(`images load into the kind nodes' containerd${why}`, () =>
     expect(images).toContain(`docker.io/${appImage}`);
     // The image containerd holds is the one Docker saved: its config digest is Docker's image id.
     const config = JSON.parse((await ctr('content', 'get', (/application\/vnd\.docker\.distribution\.manifest\.v2\+json\s+(sha256:[0-9a-f]{64})/.exec(images.split('\n').find((l) => l.startsWith(`docker.io/${appImage}`))!) ?? [])[1]!)).stdout) as { config: { digest: string } };
-    expect(config.config.digest).toBe(saved.manifest.images[0]!.id);
+    expect(config.config.digest).toBe(saved.manifest.images.find((i) => i.image === appImage)!.id);
   });
 
   it('names the node when ctr fails there', async () => {

@@ -42,6 +42,12 @@ export interface ImagesArchiveManifest {
   platform: string;
   createdAt: string;
   images: ArchivedImage[];
+  /**
+   * The kind node image, archived under its plain tag (`image`, also in `images`): `save` checked that Docker's
+   * image `id` is the one the pin's digest names. Digests do not survive `docker load` (kind#4028), so `load`
+   * records this and `up` may give kind the plain tag when the tag is exactly this image.
+   */
+  nodeImage?: { pinned: string; image: string; id: string; verifiedAt: string };
 }
 
 /** Result line of POST /kl/v1/images/save */

@@ -143,7 +143,7 @@ export function imagesHost(resolve: (ref: string | undefined) => Promise<Profile
           kind.bundleImages(profile);
           file = kind.defaultArchivePath(cacheDir, profile.name, kind.normalizePlatform(await kind.enginePlatform(docker)));
         }
-        return kind.loadBundle(docker, { file, onProgress, ...(cluster ? { cluster } : {}) });
+        return kind.loadBundle(docker, { file, cacheDir, onProgress, ...(cluster ? { cluster } : {}) });
       });
     },
   };

@@ -8,8 +8,9 @@ describe('the images a kind profile needs', () => {
     const kind = await loadProfile('kind');
     const images = bundleImages(kind);
     const plan = kindUpPlan(kind);
-    // The same pinned set `up --dry-run` shows, plus the registry; sorted, no duplicates.
-    expect(images.map((i) => i.image)).toEqual([...new Set([...plan.images, ...plan.helperImages])].sort());
+    // The same pinned set `up --dry-run` shows, plus the registry and the node image by its tag; sorted, no duplicates.
+    expect(images.map((i) => i.image)).toEqual([...new Set([...plan.images, ...plan.helperImages, 'kindest/node:v1.34.3'])].sort());
+    expect(images.find((i) => i.image === 'kindest/node:v1.34.3')?.sources).toEqual(['kind node image']);
     const why = (suffix: string) => images.find((i) => i.image.endsWith(suffix))?.sources;
     expect(why('/nats-manager:1.6.4')).toEqual(['nats (for eventing)']);
     expect(why('/istio/istio-manager:1.30.0')).toEqual(['istio (for api-gateway)']);

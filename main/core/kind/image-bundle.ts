@@ -10,6 +10,8 @@ import type { Profile } from '../profiles/index.js';
 import { dockerEndpoint, nodeContainers } from './docker.js';
 import { enginePlatform, pushToRegistry } from './images.js';
 import { installPlan } from './install-plan.js';
+import { NodeImageError, pinNodeImage } from './kind-config.js';
+import { readVerifiedNodeImages, recordVerifiedNodeImage, splitPin } from './node-image.js';
 import { REGISTRY_CONTAINER, REGISTRY_HOST_PORT, REGISTRY_IMAGE } from './pins.js';
 import { dockerFix } from './preflight.js';
 import { mirrorPath } from './registry.js';
@@ -45,6 +47,19 @@ function runtimeOf(image: string): string | undefined {
   return m ? `function runtime ${m[1]}` : undefined;
 }
 
+/** The source of the kind node image: archived for `kind create`, never pushed into the local registry. */
+export const NODE_IMAGE_SOURCE = 'kind node image';
+
+/** The profile's node image as `repo:tag@sha256:…` (an error the user can fix when it is not pinned). */
+function pinnedNodeImage(profile: BundleProfile): string {
+  try {
+    return pinNodeImage(profile.kind?.nodeImage);
+  } catch (err) {
+    if (err instanceof NodeImageError) throw new ImageBundleError(err.message);
+    throw err;
+  }
+}
+
 /** Every image the profile needs with why (module, function runtime, local registry, the profile's extra images). */
 export function bundleImages(profile: BundleProfile): Array<{ image: string; sources: string[] }> {
   if (!profile.kind) throw new ImageBundleError(`profile ${profile.name} has no spec.kind section: images are bundled for the kind runtime — use --profile kind or a profile with runtime: kind`);
@@ -60,6 +75,7 @@ export function bundleImages(profile: BundleProfile): Array<{ image: string; sou
     const module = (step.neededBy as readonly string[]).includes(step.module) ? step.module : `${step.module} (for ${step.neededBy.join(', ')})`;
     for (const image of step.images) add(image, runtimeOf(image) ?? module);
   }
+  add(splitPin(pinnedNodeImage(profile)).tagRef, NODE_IMAGE_SOURCE);
   add(profile.kind.registryImage ?? REGISTRY_IMAGE, 'local registry');
   for (const image of profile.kind.extraImages) add(image, 'spec.kind.extraImages');
   return [...sources].map(([image, s]) => ({ image, sources: s })).sort((a, b) => a.image.localeCompare(b.image));
@@ -267,16 +283,20 @@ export async function saveBundle(docker: Docker, profile: BundleProfile, opts: S
   const enginePlat = await reachableEngine(docker);
   const platform = normalizePlatform(opts.platform ?? enginePlat);
   const file = opts.file ?? defaultArchivePath(opts.cacheDir, profile.name, platform);
+  const node = await saveNodeImage(docker, pinnedNodeImage(profile), platform, !!opts.offline, opts.cacheDir, progress);
   const missing: string[] = [];
   for (const w of wanted) {
+    if (w.sources.includes(NODE_IMAGE_SOURCE)) continue;
     const info = await inspect(docker, w.image);
     if (info && platformOf(info) === platform) progress(`present  ${w.image} (${mib(info.Size)})`);
     else missing.push(w.image);
   }
-  if (missing.length > 0 && opts.offline) throw missingError(profile.name, platform, missing.map((image) => ({ image, why: '' })), true);
-  const pulled: string[] = [];
-  const failures: Array<{ image: string; why: string }> = [];
+  if (node.failure) missing.unshift(node.failure.image);
+  if (missing.length > 0 && opts.offline) throw missingError(profile.name, platform, missing.map((image) => ({ image, why: image === node.failure?.image ? node.failure.why : '' })), true);
+  const pulled: string[] = node.pulled ? [node.pulled] : [];
+  const failures: Array<{ image: string; why: string }> = node.failure ? [node.failure] : [];
   for (const image of missing) {
+    if (image === node.failure?.image) continue;
     progress(`pulling  ${image} for ${platform}`);
     try {
       await pull(docker, image, platform, progress);
@@ -294,7 +314,13 @@ export async function saveBundle(docker: Docker, profile: BundleProfile, opts: S
     if (platformOf(info) !== platform) throw new ImageBundleError(`${w.image} in Docker is ${platformOf(info)} after pulling ${platform} — this engine cannot keep images of another platform by tag; save on a ${platform} machine`);
     images.push({ image: w.image, id: info.Id, repoDigests: info.RepoDigests ?? [], sources: w.sources, size: info.Size });
   }
-  const manifest: ImagesArchiveManifest = { format: FORMAT, profile: profile.name, platform, createdAt: new Date().toISOString(), images };
+  const createdAt = new Date().toISOString();
+  const manifest: ImagesArchiveManifest = { format: FORMAT, profile: profile.name, platform, createdAt, images };
+  if (node.verified) {
+    const archived = images.find((i) => i.image === node.verified!.image);
+    if (archived?.id !== node.verified.id) throw new ImageBundleError(`${node.verified.image} changed in Docker while saving (now ${archived?.id}, verified ${node.verified.id}) — run save again`);
+    manifest.nodeImage = { ...node.verified, verifiedAt: createdAt };
+  }
   const total = images.reduce((s, i) => s + i.size, 0);
   progress(`saving   ${images.length} image(s), about ${mib(total)} uncompressed, to ${file}`);
   mkdirSync(dirname(file), { recursive: true });
@@ -316,6 +342,49 @@ export async function saveBundle(docker: Docker, profile: BundleProfile, opts: S
   const bytes = statSync(file).size;
   progress(`saved    ${file} (${mib(bytes)})`);
   return { file, bytes, pulled, manifest };
+}
+
+/**
+ * The node image by its pin: Docker must resolve the digest reference (pulled by `tag@digest` when missing, so
+ * what is saved is what the pin names); the plain tag, which `docker save` keeps, is pointed at that image.
+ */
+async function saveNodeImage(
+  docker: Docker,
+  pinned: string,
+  platform: string,
+  offline: boolean,
+  cacheDir: string,
+  progress: ImagesProgress,
+): Promise<{ verified?: { pinned: string; image: string; id: string }; pulled?: string; failure?: { image: string; why: string } }> {
+  const { tagRef, digestRef, repo, tag } = splitPin(pinned);
+  let info = await inspect(docker, digestRef);
+  // Saving again after `images load`: the digest is gone (kind#4028), but load remembered the verified image.
+  const recorded = readVerifiedNodeImages(cacheDir)[pinned]?.id;
+  const byTag = info ? undefined : await inspect(docker, tagRef);
+  if (!info && byTag && recorded === byTag.Id && platformOf(byTag) === platform) {
+    progress(`verified ${tagRef} is ${byTag.Id}, the image ${pinned} names (by the record of an earlier images load; Docker lost the digest)`);
+    return { verified: { pinned, image: tagRef, id: byTag.Id } };
+  }
+  let pulled: string | undefined;
+  if (!info || platformOf(info) !== platform) {
+    if (offline) return { failure: { image: pinned, why: 'Docker does not have it by digest; --offline cannot pull it' } };
+    progress(`pulling  ${pinned} for ${platform} (kind node image, by digest)`);
+    try {
+      await pull(docker, pinned, platform, progress);
+      pulled = pinned;
+    } catch (err) {
+      return { failure: { image: pinned, why: (err as Error).message.replace(/^\(HTTP code \d+\) [^-]+- /, '').trim() } };
+    }
+    info = await inspect(docker, digestRef);
+    if (!info) return { failure: { image: pinned, why: `pulled, but Docker does not resolve ${digestRef}` } };
+  }
+  if (platformOf(info) !== platform) return { failure: { image: pinned, why: `Docker has it for ${platformOf(info)}, not ${platform}` } };
+  if ((await inspect(docker, tagRef))?.Id !== info.Id) {
+    await docker.getImage(info.Id).tag({ repo, tag });
+    progress(`tagged   ${tagRef} → ${info.Id} (the image ${digestRef} names)`);
+  }
+  progress(`verified ${tagRef} is ${info.Id}, the image ${pinned} names (recorded in the archive: digests do not survive docker load)`);
+  return { verified: { pinned, image: tagRef, id: info.Id }, ...(pulled ? { pulled } : {}) };
 }
 
 interface DockerSaveEntry {
@@ -444,7 +513,7 @@ export async function pushIntoRegistry(docker: Docker, images: readonly string[]
  */
 export async function pushBundleToRegistry(docker: Docker, profile: BundleProfile, opts: { registry?: RegistryTarget; onProgress?: ImagesProgress } = {}): Promise<string[]> {
   const present: string[] = [];
-  for (const w of bundleImages(profile)) if (await inspect(docker, w.image)) present.push(w.image);
+  for (const w of bundleImages(profile)) if (!w.sources.includes(NODE_IMAGE_SOURCE) && (await inspect(docker, w.image))) present.push(w.image);
   if (present.length === 0) return [];
   return pushIntoRegistry(docker, present, opts.registry, opts.onProgress);
 }
@@ -497,6 +566,8 @@ export interface LoadOptions {
   cluster?: string;
   /** containerd namespace of the nodes' images (kubelet's: k8s.io). */
   nodeNamespace?: string;
+  /** Where the node image's verification is remembered (verified-node-images.json); without it, it is not. */
+  cacheDir?: string;
 }
 
 async function registryRunning(docker: Docker, container: string): Promise<boolean> {
@@ -545,11 +616,18 @@ export async function loadBundle(docker: Docker, opts: LoadOptions): Promise<Ima
     loaded.push(img.image);
     progress(`loaded   ${img.image}`);
   }
+  const node = manifest.nodeImage;
+  if (node && opts.cacheDir && loaded.includes(node.image) && manifest.images.find((i) => i.image === node.image)?.id === node.id) {
+    recordVerifiedNodeImage(opts.cacheDir, node.pinned, node.id, node.verifiedAt);
+    progress(`verified ${node.image} is ${node.id}, the image ${node.pinned} names (checked by images save ${node.verifiedAt}); \`up\` uses the tag while Docker lacks the digest`);
+  }
+  // The node image is for \`kind create\`, not for pods: it does not go into the registry.
+  const forCluster = loaded.filter((i) => i !== node?.image);
   const registry = opts.registry ?? DEFAULT_REGISTRY;
   let pushed: string[] = [];
   let cluster: string;
   if (await registryRunning(docker, registry.container)) {
-    pushed = await pushIntoRegistry(docker, loaded, registry, progress);
+    pushed = await pushIntoRegistry(docker, forCluster, registry, progress);
     cluster = `pushed into the local registry ${registry.container} (localhost:${registry.hostPort}): the cluster's containerd mirrors serve them without network`;
   } else if (opts.cluster && (await nodeContainers(docker, opts.cluster)).some((n) => n.state === 'running')) {
     const nodes = await importIntoNodes(docker, file, opts.cluster, { onProgress: progress, ...(opts.nodeNamespace ? { namespace: opts.nodeNamespace } : {}) });

@@ -18,8 +18,9 @@ export { KindRuntime, KindUpError, createKindRuntime, type KindRuntimeOptions } 
 export { loadManifest, manifestObjects, manifestCachePath } from './manifests.js';
 export { connectCluster, attachedModules, type AttachTarget, type AttachedModule } from './attach.js';
 export { kindUpPlan, renderPlan, type KindUpPlan } from './plan.js';
-export { bundleImages, listBundle, saveBundle, loadBundle, pushIntoRegistry, pushBundleToRegistry, importIntoNodes, type RegistryTarget, readArchiveManifest, verifyArchive, defaultArchivePath, normalizePlatform, ImageBundleError, ARCHIVE_MANIFEST } from './image-bundle.js';
+export { bundleImages, listBundle, saveBundle, loadBundle, pushIntoRegistry, pushBundleToRegistry, importIntoNodes, NODE_IMAGE_SOURCE, type RegistryTarget, readArchiveManifest, verifyArchive, defaultArchivePath, normalizePlatform, ImageBundleError, ARCHIVE_MANIFEST } from './image-bundle.js';
 export { startClusterProxy, serviceOfHost, serviceProxyUrl, type ClusterProxy } from './cluster-proxy.js';
 export { ClusterFunctions, verdictFor } from './cluster-functions.js';
 export { ClusterEvents, CLUSTER_DELIVERY_NOTE } from './cluster-events.js';
 export { ClusterServices } from './cluster-services.js';
+export { chooseNodeImage, resolveNodeImage, splitPin, readVerifiedNodeImages, recordVerifiedNodeImage, verifiedNodeImagesFile, type NodeImageFacts, type NodeImageChoice } from './node-image.js';

@@ -40,8 +40,8 @@ export function pinNodeImage(image: string | undefined): string {
  * Single node on purpose: extra kind nodes add no capacity on one laptop and break after restarts (kind#1685).
  * The API server stays on 127.0.0.1 with a port kind picks once at create time.
  */
-export function kindClusterConfig(settings: KindSettings): KindClusterConfig {
-  const node: KindClusterConfig['nodes'][number] = { role: 'control-plane', image: pinNodeImage(settings.nodeImage) };
+export function kindClusterConfig(settings: KindSettings, nodeImage?: string): KindClusterConfig {
+  const node: KindClusterConfig['nodes'][number] = { role: 'control-plane', image: nodeImage ?? pinNodeImage(settings.nodeImage) };
   if (settings.portMappings.length > 0) {
     node.extraPortMappings = settings.portMappings.map((p) => ({
       containerPort: p.containerPort,
@@ -62,8 +62,9 @@ export function kindClusterConfig(settings: KindSettings): KindClusterConfig {
   };
 }
 
-export function kindConfigYaml(settings: KindSettings): string {
-  return stringify(kindClusterConfig(settings));
+/** `nodeImage` overrides the pin (resolveNodeImage: the verified plain tag after `images load`). */
+export function kindConfigYaml(settings: KindSettings, nodeImage?: string): string {
+  return stringify(kindClusterConfig(settings, nodeImage));
 }
 
 /**

@@ -8,7 +8,8 @@ import { applyObject, deleteObject, watchObjects, type Store } from '../store/in
 import { dockerClient, nodeContainers, startNodes, stopNodes } from './docker.js';
 import { downloadKind, findKind, kindInstallHint } from './kind-binary.js';
 import { createCluster, getKubeconfig } from './kind-cli.js';
-import { kindConfigYaml, localRegistryHostingConfigMap } from './kind-config.js';
+import { kindConfigYaml, localRegistryHostingConfigMap, pinNodeImage } from './kind-config.js';
+import { resolveNodeImage } from './node-image.js';
 import { crObject, installPlan, type ModuleInstallStep } from './install-plan.js';
 import { KubeClient, waitForState } from './kube-client.js';
 import { loadManifest, manifestObjects } from './manifests.js';
@@ -175,11 +176,12 @@ export class KindRuntime implements Runtime {
     mkdirSync(this.opts.stateDir, { recursive: true });
     const nodes = await nodeContainers(this.docker, name);
     if (nodes.length === 0) {
-      this.set('cluster', 'process', 'Starting', `creating kind cluster ${name}`, onProgress);
+      const node = await resolveNodeImage(this.docker, this.opts.cacheDir, pinNodeImage(profile.kind!.nodeImage));
+      this.set('cluster', 'process', 'Starting', `creating kind cluster ${name}; ${node.reason}`, onProgress);
       await createCluster({
         kindPath,
         name,
-        configYaml: kindConfigYaml(profile.kind!),
+        configYaml: kindConfigYaml(profile.kind!, node.image),
         kubeconfigPath: this.kubeconfigPath,
         onProgress: (p) => this.set('cluster', 'process', 'Starting', `${p.line}${p.done ? ' ✓' : ''}`, onProgress),
         onLine: (line) => this.opts.log.info(`kind: ${line}`),
