@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerClient, loadBundle, mirrorPath, pushBundleToRegistry, readVerifiedNodeImages, resolveNodeImage, saveBundle } from '../../main/core/kind/index.js';
 import { loadProfile } from '../../main/core/profiles/index.js';
-import { dockerRunning, freePort, importBusyboxImage, importRegistryImage, pushStandIn, REGISTRY_BIN, uniqueName } from './docker-helpers.js';
+import { dockerRunning, importBusyboxImage, importRegistryImage, pushStandIn, REGISTRY_BIN, startTestRegistry, uniqueName } from './docker-helpers.js';
 
 // `images load` pushing into the local registry, against a real registry: Debian's docker-registry (the CNCF
 // distribution registry that the `registry:3` image also runs, v2.8 here) in a container built with `docker
@@ -43,22 +43,7 @@ describe.skipIf(skip)(`images load into the local registry${why}`, () => {
     dir = await mkdtemp(join(tmpdir(), 'kl-imgreg-'));
     await within(90_000, 'building the registry image with docker import', importRegistryImage(registryImage));
     await within(60_000, 'building the module image with docker import', importBusyboxImage(moduleImage, ['sleep', '3600']));
-    port = await freePort();
-    const c = await docker.createContainer({
-      name: container,
-      Image: registryImage,
-      ExposedPorts: { '5000/tcp': {} },
-      HostConfig: { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
-    });
-    await c.start();
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      // Each probe gets its own timeout: under load the port proxy can hold a connection while the registry starts.
-      const ok = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`the test registry did not answer on 127.0.0.1:${port}: ${(await c.logs({ stdout: true, stderr: true })).toString()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    port = await within(60_000, 'starting the test registry', startTestRegistry(container, registryImage));
     nodeTag = `localhost:${port}/${id}/node:v1.34.3`;
     nodePin = await within(60_000, 'pushing the node stand-in', pushStandIn(nodeTag));
   }, 240_000);
