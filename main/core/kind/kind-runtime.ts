@@ -102,18 +102,23 @@ export class KindRuntime implements Runtime {
         await this.clusterTelemetry?.stop();
         this.clusterTelemetry = await startClusterTelemetry({ modules: profile.modules, port: profile.ports.otlp, docker: this.docker!, client: this.client, telemetry: this.opts.telemetry, log: this.opts.log.child({ component: CLUSTER_TELEMETRY_COMPONENT }), report: (state, msg) => this.set(CLUSTER_TELEMETRY_COMPONENT, 'process', state, msg, onProgress) });
       }
-      await this.services.start(this.client, profile, { kubeconfig: this.kubeconfigPath });
-      this.sync = new ResourceSync({ store: this.opts.store, client: this.client, types: this.opts.types, log: this.opts.log.child({ component: 'kind-sync' }), ...this.services.syncHooks() });
-      await this.sync.start();
-      this.startedAt = new Date().toISOString();
-      this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
-      return this.status();
+      return await this.connected(this.client, profile, { kubeconfig: this.kubeconfigPath }, 'kind-sync');
     } catch (err) {
       this.phase = this.afterFailure();
       await this.clusterTelemetry?.stop();
       this.clusterTelemetry = undefined;
       throw err;
     }
+  }
+
+  /** The cluster is reachable (created or attached): functions and events, the resource sync, then the phase. */
+  private async connected(client: KubeClient, profile: Profile, kubeconfig: { kubeconfig?: string; context?: string }, syncComponent: string): Promise<RuntimeStatus> {
+    await this.services.start(client, profile, kubeconfig);
+    this.sync = new ResourceSync({ store: this.opts.store, client, types: this.opts.types, log: this.opts.log.child({ component: syncComponent }), ...this.services.syncHooks() });
+    await this.sync.start();
+    this.startedAt = new Date().toISOString();
+    this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
+    return this.status();
   }
 
   /** Nothing created or started yet (preflight, kind missing): the runtime is just Stopped, with the reason shown. */
@@ -131,12 +136,7 @@ export class KindRuntime implements Runtime {
       this.client = client;
       this.set('cluster', 'process', 'Ready', `${client.server} (Kubernetes ${version}${profile.kubernetes?.context ? `, context ${profile.kubernetes.context}` : ''})`, onProgress);
       for (const m of await attachedModules(client, profile.modules)) this.set(m.module, 'module', m.state, m.message, onProgress);
-      await this.services.start(client, profile, profile.kubernetes ?? {});
-      this.sync = new ResourceSync({ store: this.opts.store, client, types: this.opts.types, log: this.opts.log.child({ component: 'cluster-sync' }), ...this.services.syncHooks() });
-      await this.sync.start();
-      this.startedAt = new Date().toISOString();
-      this.phase = [...this.components.values()].every((c) => c.state === 'Ready' || c.state === 'NotImplemented') ? 'Ready' : 'Degraded';
-      return this.status();
+      return await this.connected(client, profile, profile.kubernetes ?? {}, 'cluster-sync');
     } catch (err) {
       this.phase = this.afterFailure();
       if (this.components.get('cluster')?.state !== 'Ready') this.set('cluster', 'process', 'Failed', (err as Error).message, onProgress);
