@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { apiPath, type ImageListReport, type ImagesLoadResult, type ImagesSaveResult, type RouteName, type TaskLine } from '../../core/api/index.js';
+import { apiPath, type ImageListReport, type ImagesLoadResult, type ImagesSaveResult } from '../../core/api/index.js';
 import { ensureDaemon } from '../../core/daemon-client/index.js';
 import { CliError } from '../cli-error.js';
+import { daemonTask } from '../daemon-task.js';
 import { stateDir } from '../context.js';
 import { table } from '../output.js';
 import { profileArg } from './up.js';
@@ -12,21 +13,6 @@ import { profileArg } from './up.js';
 // daemon already resolves profiles and the cache dir. Paths are made absolute here (the daemon's cwd differs).
 
 const mib = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-
-/** Streams an NDJSON images call, printing its progress lines on stderr; returns the result line. */
-async function task<R>(route: RouteName, body: Record<string, unknown>): Promise<R> {
-  const { client, started } = await ensureDaemon(stateDir());
-  if (started) process.stderr.write(`Started the daemon (${client.url})\n`);
-  let result: Extract<TaskLine<R>, { type: 'result' }> | undefined;
-  await client.stream('POST', apiPath(route), body, (item) => {
-    const line = item as TaskLine<R>;
-    if (line.type === 'progress') process.stderr.write(`  · ${line.message}\n`);
-    else result = line;
-  });
-  if (!result) throw new CliError('the daemon closed the connection before reporting the result — see its log (`kyma-local status`)');
-  if (!result.ok) throw new CliError(result.error);
-  return result;
-}
 
 const mark = (v: boolean | undefined): string => (v === undefined ? '-' : v ? 'yes' : 'no');
 
@@ -80,7 +66,7 @@ export function registerImages(program: Command): void {
       const file = opts.output ? resolve(opts.output) : undefined;
       if (file && existsSync(file) && !opts.force) throw new CliError(`${opts.output} exists — pick another name or add --force to overwrite it`, 2);
       const profile = profileArg(opts.profile);
-      const r = await task<ImagesSaveResult>('imagesSave', { ...(profile ? { profile } : {}), ...(file ? { file } : {}), ...(opts.platform ? { platform: opts.platform } : {}), offline: opts.offline });
+      const r = await daemonTask<ImagesSaveResult>('imagesSave', { ...(profile ? { profile } : {}), ...(file ? { file } : {}), ...(opts.platform ? { platform: opts.platform } : {}), offline: opts.offline });
       const pulled = r.pulled.length > 0 ? `, ${r.pulled.length} pulled` : '';
       process.stdout.write(`Saved ${r.file} (${mib(r.bytes)}; ${r.manifest.images.length} image(s) for ${r.manifest.platform}${pulled})\n`);
       process.stdout.write(`Load it on the offline machine with: kyma-local images load -i ${r.file}\n`);
@@ -95,7 +81,7 @@ export function registerImages(program: Command): void {
       const file = opts.input ? resolve(opts.input) : undefined;
       if (file && !existsSync(file)) throw new CliError(`${opts.input} not found`, 2);
       const profile = profileArg(opts.profile);
-      const r = await task<ImagesLoadResult>('imagesLoad', { ...(profile ? { profile } : {}), ...(file ? { file } : {}) });
+      const r = await daemonTask<ImagesLoadResult>('imagesLoad', { ...(profile ? { profile } : {}), ...(file ? { file } : {}) });
       process.stdout.write(`Loaded ${r.loaded.length} image(s) from ${r.file} (${r.manifest.platform}, saved ${r.manifest.createdAt})\n`);
       process.stdout.write(`Cluster: ${r.cluster}\n`);
     });

@@ -1,27 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { apiPath, type RouteName, type SnapshotLoadResult, type SnapshotManifest, type SnapshotSaveResult, type TaskLine } from '../../core/api/index.js';
-import { ensureDaemon, resolveStateDir } from '../../core/daemon-client/index.js';
+import type { SnapshotLoadResult, SnapshotManifest, SnapshotSaveResult } from '../../core/api/index.js';
+import { resolveStateDir } from '../../core/daemon-client/index.js';
 import { renderManifest, SnapshotError, verifySnapshot } from '../../core/snapshot/index.js';
 import { CliError } from '../cli-error.js';
+import { daemonTask } from '../daemon-task.js';
 import { stateDir } from '../context.js';
-
-/** Streams an NDJSON snapshot call, printing progress lines; returns the result line. */
-async function call<R>(home: string, env: NodeJS.ProcessEnv, route: RouteName, body: Record<string, unknown>): Promise<R> {
-  const { client, started } = await ensureDaemon(home, env);
-  if (started) process.stderr.write(`Started the daemon for ${home} (${client.url})\n`);
-  let result: Extract<TaskLine<R>, { type: 'result' }> | undefined;
-  await client.stream('POST', apiPath(route), body, (item) => {
-    const line = item as TaskLine<R>;
-    if (line.type === 'progress') process.stderr.write(`  · ${line.message}\n`);
-    else result = line;
-  });
-  if (!result) throw new CliError('the daemon closed the connection before reporting the result — see its log (`kyma-local status`)');
-  if (!result.ok) throw new CliError(result.error);
-  for (const w of result.warnings ?? []) process.stderr.write(`Warning: ${w}\n`);
-  return result;
-}
 
 export function registerSnapshot(program: Command): void {
   const snapshot = program.command('snapshot').description('save a whole local cluster to one file, load it elsewhere, or look inside one');
@@ -37,7 +22,7 @@ export function registerSnapshot(program: Command): void {
       const abs = resolve(file);
       if (existsSync(abs) && !opts.force) throw new CliError(`${file} exists — pick another name or add --force to overwrite it`, 2);
       if (opts.includeSecrets) process.stderr.write('Warning: --include-secrets writes Secrets in plain text into the snapshot; share it only with people who may read them\n');
-      const r = await call<SnapshotSaveResult>(stateDir(), process.env, 'snapshotSave', { file: abs, withEvents: opts.withEvents, withTelemetry: opts.withTelemetry, includeSecrets: opts.includeSecrets });
+      const r = await daemonTask<SnapshotSaveResult>('snapshotSave', { file: abs, withEvents: opts.withEvents, withTelemetry: opts.withTelemetry, includeSecrets: opts.includeSecrets }, { home: stateDir(), env: process.env });
       process.stdout.write(`Saved ${abs} (${(r.bytes / 1024).toFixed(1)} KiB: ${r.manifest.contents.functions.length} function(s), ${r.manifest.entries.length} entries)\n`);
     });
 
@@ -56,7 +41,7 @@ export function registerSnapshot(program: Command): void {
         // Another home's daemon must not fight this one's for the default port.
         env = { ...process.env, KYMA_LOCAL_HOME: home, KYMA_LOCAL_DAEMON_PORT: process.env.KYMA_LOCAL_DAEMON_PORT ?? '0' };
       }
-      const r = await call<SnapshotLoadResult>(home, env, 'snapshotLoad', { file: abs, replace: opts.replace });
+      const r = await daemonTask<SnapshotLoadResult>('snapshotLoad', { file: abs, replace: opts.replace }, { home, env });
       process.stdout.write(`Loaded ${abs} into ${home}: profile ${r.manifest.profile.name}, ${r.functions.ready}/${r.functions.total} function(s) Ready\n`);
       if (opts.into) process.stdout.write(`Use it with KYMA_LOCAL_HOME=${home} kyma-local status\n`);
     });
