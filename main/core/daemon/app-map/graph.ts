@@ -16,6 +16,15 @@ function worse(a: AppMapHealth, b: AppMapHealth | undefined): AppMapHealth {
   return b !== undefined && HEALTH_RANK[b] > HEALTH_RANK[a] ? b : a;
 }
 
+/** Folds a second sighting into a node or edge: declared wins, the worse health wins (with its message). */
+function merge<T extends { declared: boolean; health: AppMapHealth; message?: string }>(cur: T, init: { declared?: boolean; health?: AppMapHealth; message?: string }): T {
+  cur.declared ||= init.declared ?? false;
+  const health = worse(cur.health, init.health);
+  if (health !== cur.health && init.message) cur.message = init.message;
+  cur.health = health;
+  return cur;
+}
+
 function p95(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
@@ -42,13 +51,7 @@ export class GraphBuilder {
   /** Adds a node, or merges into the one with this id (declared wins, the worse health wins). */
   node(init: NodeInit): AppMapNode {
     const cur = this.nodes.get(init.id);
-    if (cur) {
-      cur.declared ||= init.declared ?? false;
-      const health = worse(cur.health, init.health);
-      if (health !== cur.health && init.message) cur.message = init.message;
-      cur.health = health;
-      return cur;
-    }
+    if (cur) return merge(cur, init);
     const { health, declared, ...rest } = init;
     const n: AppMapNode = { ...rest, health: health ?? 'idle', declared: declared ?? false, observed: false };
     this.nodes.set(n.id, n);
@@ -58,13 +61,7 @@ export class GraphBuilder {
   edge(init: EdgeInit): AppMapEdge {
     const id = `${init.kind}:${init.from}->${init.to}`;
     const cur = this.edges.get(id);
-    if (cur) {
-      cur.declared ||= init.declared ?? false;
-      const health = worse(cur.health, init.health);
-      if (health !== cur.health && init.message) cur.message = init.message;
-      cur.health = health;
-      return cur;
-    }
+    if (cur) return merge(cur, init);
     const { health, declared, ...rest } = init;
     const e: AppMapEdge = { id, ...rest, health: health ?? 'idle', declared: declared ?? false, observed: false, figures: { count: 0, errors: 0, perMinute: 0 } };
     this.edges.set(id, e);
