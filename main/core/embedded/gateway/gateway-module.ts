@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TracerProvider } from '@opentelemetry/api';
-import type { ComponentState, ComponentStatus } from '../../runtime.js';
+import type { ComponentState, ComponentStatus, GatewayCapability } from '../../runtime.js';
 import type { Telemetry } from '../../telemetry/index.js';
 import type { EmbeddedModule, ModuleContext } from '../module.js';
 import { createOidcIssuer, DEFAULT_OIDC, OAuthError, type OidcIssuer, type OidcSettings } from '../oidc/index.js';
@@ -11,7 +11,6 @@ import { ApiRuleController } from './apirule-controller.js';
 import { createGatewayHandler, type AccessRecord } from './gateway-server.js';
 import { hostUrls } from './hosts.js';
 import { JwtVerifier } from './jwt-check.js';
-import type { ApiRuleView, IssuerInfo, MintedToken, MintRequest, TryAnswer, TryRequest } from '../../api/index.js';
 import { tryCall } from './try-call.js';
 
 export const GATEWAY_SERVICE = 'kyma-local/gateway';
@@ -27,14 +26,8 @@ export interface GatewayModuleOptions {
   oidc?: OidcSettings;
 }
 
-export interface GatewayApi {
-  url(): string;
-  apiRules(): ApiRuleView[];
-  issuer(): IssuerInfo;
-  mint(req: MintRequest): Promise<MintedToken>;
-  rotate(): Promise<{ kid: string; retired: string[] }>;
-  /** One call through the gateway with the APIRule's Host (the dashboard's try-it). */
-  tryIt(namespace: string, name: string, req: TryRequest): Promise<TryAnswer>;
+/** The gateway capability of the embedded runtime, plus what tests wait on. */
+export interface GatewayApi extends GatewayCapability {
   settled(): Promise<void>;
 }
 
